@@ -1,0 +1,192 @@
+package matching
+
+import (
+	"hash/fnv"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Blocking key kinds. Each uses a different field, so that one typo does not
+// lose a pair: a pair is a candidate when it shares any key.
+const (
+	keyID        = "id" // the NIK or other identifier digits
+	keyNamePair  = "nn" // phonetic codes of the first and last name word, order-free
+	keyNameYear  = "ny" // phonetic code of one name word + birth year
+	keyDateArea  = "da" // full birth date + region (NIK region, else postcode)
+	keyDatePlace = "dl" // full birth date + phonetic code of the locality
+	keyPhone     = "ph"
+	keyEmail     = "em"
+)
+
+// BlockingKeys returns short ASCII keys ("kind:value"); two records sharing
+// any key are a candidate pair. Deterministic, deduplicated, sorted, at most
+// eight per record. The keys are built to stay selective in a national
+// register: no key is a bare birth date, a bare common name or a region, and
+// the commonest Indonesian name words (Muhammad, Siti, Nur, birth-order
+// names...) never form a name key on their own.
+func BlockingKeys(n Normalized) []string {
+	keys := make([]string, 0, 8)
+	if n.NIK != "" {
+		keys = append(keys, keyID+":"+n.NIK)
+	}
+	words := keyWords(n.Name)
+	year := ""
+	if len(n.BirthDate) >= 4 {
+		year = n.BirthDate[:4]
+	}
+	switch len(words) {
+	case 0:
+	case 1:
+		if year != "" {
+			keys = append(keys, keyNameYear+":"+phoneticCode(words[0])+":"+year)
+		}
+	default:
+		first, last := phoneticCode(words[0]), phoneticCode(words[len(words)-1])
+		if first > last {
+			first, last = last, first
+		}
+		keys = append(keys, keyNamePair+":"+first+":"+last)
+		if year != "" {
+			keys = append(keys, keyNameYear+":"+phoneticCode(words[0])+":"+year,
+				keyNameYear+":"+phoneticCode(words[len(words)-1])+":"+year)
+		}
+	}
+	if len(n.BirthDate) == 10 {
+		date := compactDate(n.BirthDate)
+		switch {
+		case n.NIKValid:
+			keys = append(keys, keyDateArea+":"+date+":"+n.NIK[:4])
+		case n.Postcode != "":
+			keys = append(keys, keyDateArea+":"+date+":"+n.Postcode)
+		}
+		if loc := mostSpecificPlace(&n); loc != "" {
+			keys = append(keys, keyDatePlace+":"+date+":"+phoneticCode(strings.ReplaceAll(loc, " ", "")))
+		}
+	}
+	if n.Phone != "" {
+		keys = append(keys, keyPhone+":"+strings.TrimPrefix(n.Phone, "+"))
+	}
+	if n.Email != "" {
+		// The user name and the start of the domain: survives typos later
+		// in the domain and a changed top-level domain.
+		e := n.Email
+		if at := strings.IndexByte(e, '@'); at > 0 && len(e) > at+3 {
+			e = e[:at+4]
+		}
+		keys = append(keys, keyEmail+":"+asciiKey(e))
+	}
+	sort.Strings(keys)
+	out := keys[:0]
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func mostSpecificPlace(n *Normalized) string {
+	switch {
+	case n.Village != "":
+		return n.Village
+	case n.District != "":
+		return n.District
+	}
+	return n.City
+}
+
+// commonNameWords are too frequent in Indonesia to key a block by themselves.
+var commonNameWords = map[string]bool{
+	"muhammad": true, "ahmad": true, "abdul": true, "siti": true, "nur": true, "sri": true,
+	"dwi": true, "tri": true, "eka": true, "putu": true, "made": true, "wayan": true, "nyoman": true,
+	"ketut": true, "kadek": true, "komang": true, "gede": true, "nengah": true, "luh": true,
+	"dewi": true, "agus": true, "budi": true, "putri": true, "putra": true, "nurul": true,
+}
+
+// keyWords are the name words usable in keys: no initials, no common words
+// (unless nothing else is left).
+func keyWords(name []string) []string {
+	var out, common []string
+	for _, w := range name {
+		if len([]rune(w)) < 2 {
+			continue
+		}
+		if commonNameWords[w] {
+			common = append(common, w)
+			continue
+		}
+		out = append(out, w)
+	}
+	if len(out) == 0 && len(common) > 1 {
+		return common
+	}
+	return out
+}
+
+// phoneticCode is a Soundex-like code tuned for Indonesian and English
+// names: the first letter is coded by its sound class too (so c/k/q, f/p/v,
+// j/z/s variants share codes), vowels and h/w/y are dropped, repeats
+// collapse, and the code has at most four characters. Non-Latin words get a
+// short hash instead, so keys stay ASCII.
+func phoneticCode(w string) string {
+	if !isASCII(w) {
+		return "u" + asciiKey(w)
+	}
+	var b [4]byte
+	n := 0
+	var last byte
+	for i := 0; i < len(w) && n < 4; i++ {
+		c := soundClass(w[i])
+		if i == 0 {
+			if c == 0 {
+				c = 'a'
+			}
+			b[n] = c
+			n++
+			last = c
+			continue
+		}
+		switch {
+		case c == 0:
+			if w[i] != 'h' && w[i] != 'w' && w[i] != 'y' {
+				last = 0 // a vowel separates repeats
+			}
+		case c != last:
+			b[n] = c
+			n++
+			last = c
+		}
+	}
+	return string(b[:n])
+}
+
+func soundClass(c byte) byte {
+	switch c {
+	case 'b', 'f', 'p', 'v':
+		return '1'
+	case 'c', 'g', 'j', 'k', 'q', 's', 'x', 'z':
+		return '2'
+	case 'd', 't':
+		return '3'
+	case 'l':
+		return '4'
+	case 'm', 'n':
+		return '5'
+	case 'r':
+		return '6'
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return c
+	}
+	return 0
+}
+
+// asciiKey keeps ASCII strings as they are and hashes others.
+func asciiKey(s string) string {
+	if isASCII(s) && !strings.ContainsAny(s, " :") {
+		return s
+	}
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return strconv.FormatUint(h.Sum64(), 36)
+}

@@ -1,0 +1,463 @@
+package matching
+
+import (
+	"math"
+	"sort"
+	"strings"
+)
+
+// A comparison level is an index into a field's levels; levelMissing means
+// one side lacks the value, which is neutral evidence (weight 0) for every
+// field: absence says nothing about identity, and a policy that penalised it
+// would push records with sparse data into new citizens.
+const levelMissing = -1
+
+// cmpResult is one field's comparison before weighting.
+type cmpResult struct {
+	level int
+	// shared is the surprise (-log2 frequency, summed) of the values both
+	// sides agree on exactly; full[0] and full[1] are the surprises of each
+	// side's whole value. They drive the term-frequency adjustment and its cap.
+	shared float64
+	// common says at least one shared value is demonstrably common (seen in
+	// enough records for its frequency to be trusted); only then may the
+	// adjustment be negative.
+	common bool
+	tf     bool // shared was computed
+}
+
+// fieldSpec describes one compared field: its levels from most to least
+// agreeing, which of them take a term-frequency adjustment, and the comparator.
+type fieldSpec struct {
+	name     string
+	levels   []string
+	tfLevels []bool
+	compare  func(a, b *Normalized, tf tfLookup) cmpResult
+}
+
+// Field names, in the fixed order of Comparison.Fields.
+const (
+	FieldNIK        = "nik"
+	FieldName       = "name"
+	FieldBirthDate  = "birth_date"
+	FieldSex        = "sex"
+	FieldBirthPlace = "birth_place"
+	FieldAddress    = "address"
+	FieldLocality   = "locality"
+	FieldProvince   = "province"
+	FieldPostcode   = "postcode"
+	FieldPhone      = "phone"
+	FieldEmail      = "email"
+)
+
+// Term-frequency tables, keyed in Model.TermFrequencies.
+const (
+	tfNIK        = "nik"
+	tfName       = "name_token"
+	tfBirthDate  = "birth_date"
+	tfBirthPlace = "birth_place"
+	tfLocality   = "locality"
+	tfPostcode   = "postcode"
+	tfPhone      = "phone"
+	tfEmail      = "email"
+)
+
+var fieldSpecs = []fieldSpec{
+	{FieldNIK, []string{"exact", "twin", "edit1", "serial", "else"}, []bool{true, false, false, false, false}, compareNIK},
+	{FieldName, []string{"exact", "fuzzy", "subset", "close", "partial", "similar", "else"}, []bool{true, true, true, true, true, false, false}, compareName},
+	{FieldBirthDate, []string{"exact", "exact_placeholder", "edit1", "near", "year", "else"}, []bool{true, true, false, false, false, false}, compareBirthDate},
+	{FieldSex, []string{"exact", "else"}, []bool{false, false}, compareSex},
+	{FieldBirthPlace, []string{"exact", "fuzzy", "else"}, []bool{true, false, false}, compareBirthPlace},
+	{FieldAddress, []string{"exact", "high", "mid", "low", "else"}, []bool{false, false, false, false, false}, compareAddress},
+	{FieldLocality, []string{"exact", "fuzzy", "else"}, []bool{true, false, false}, compareLocality},
+	{FieldProvince, []string{"exact", "else"}, []bool{false, false}, compareProvince},
+	{FieldPostcode, []string{"exact", "edit1", "else"}, []bool{true, false, false}, comparePostcode},
+	{FieldPhone, []string{"exact", "edit1", "else"}, []bool{true, false, false}, comparePhone},
+	{FieldEmail, []string{"exact", "user", "fuzzy", "else"}, []bool{true, false, false, false}, compareEmail},
+}
+
+// tfLookup returns the surprise (-log2 relative frequency) of a value in a
+// term-frequency table and whether the value is common enough for that
+// frequency to be trusted. Without tables every surprise is 0.
+type tfLookup interface {
+	surprise(table, value string) (float64, bool)
+}
+
+type noTF struct{}
+
+func (noTF) surprise(string, string) (float64, bool) { return 0, false }
+
+func lv(level int) cmpResult { return cmpResult{level: level} }
+
+func tfExact(level int, tf tfLookup, table, value string) cmpResult {
+	s, common := tf.surprise(table, value)
+	return cmpResult{level: level, shared: s, common: common, tf: true}
+}
+
+func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
+	x, y := a.NIK, b.NIK
+	if x == "" || y == "" {
+		return lv(levelMissing)
+	}
+	if x == y {
+		return tfExact(0, tf, tfNIK, x)
+	}
+	if a.NIKValid && b.NIKValid && x[:12] == y[:12] {
+		sx, sy := atoiASCII(x[12:]), atoiASCII(y[12:])
+		// Twins registered together get consecutive serials: exactly the
+		// pattern of a one-digit typo, but the evidence says "sibling".
+		if sx-sy == 1 || sy-sx == 1 {
+			return lv(1)
+		}
+		if osaDistance(x, y, 1) <= 1 {
+			return lv(2)
+		}
+		return lv(3)
+	}
+	if osaDistance(x, y, 1) <= 1 {
+		return lv(2)
+	}
+	return lv(4)
+}
+
+// maxNameTokens bounds the work on pathological names.
+const maxNameTokens = 8
+
+// tokenSim is the similarity of two name words. Initials and truncations
+// ("m" / "muhammad", "rob" / "robert") are flagged rather than scored, so that
+// an initial alone never makes two names agree.
+func tokenSim(x, y string) (sim float64, abbrev bool) {
+	if x == y {
+		return 1, false
+	}
+	lx, ly := len(x), len(y)
+	if lx == 1 || ly == 1 {
+		if x[0] == y[0] {
+			return 0.85, true
+		}
+		return 0, false
+	}
+	if lx >= 3 && ly > lx && strings.HasPrefix(y, x) || ly >= 3 && lx > ly && strings.HasPrefix(x, y) {
+		return 0.9, true
+	}
+	return jaroWinkler(x, y), false
+}
+
+type alignStats struct {
+	exact, strong, abbrev, weak int
+	sharedSurprise              float64
+	common                      bool
+}
+
+// alignTokens pairs the words of two names greedily by similarity (best pair
+// first, ties by position), so word order does not matter.
+func alignTokens(a, b []string, tf tfLookup, table string) alignStats {
+	var st alignStats
+	na, nb := min(len(a), maxNameTokens), min(len(b), maxNameTokens)
+	type cand struct {
+		sim    float64
+		i, j   int
+		abbrev bool
+	}
+	var buf [maxNameTokens * maxNameTokens]cand
+	cs := buf[:0]
+	for i := 0; i < na; i++ {
+		for j := 0; j < nb; j++ {
+			s, ab := tokenSim(a[i], b[j])
+			if s >= 0.8 {
+				cs = append(cs, cand{s, i, j, ab})
+			}
+		}
+	}
+	sort.Slice(cs, func(p, q int) bool {
+		if cs[p].sim != cs[q].sim {
+			return cs[p].sim > cs[q].sim
+		}
+		if cs[p].i != cs[q].i {
+			return cs[p].i < cs[q].i
+		}
+		return cs[p].j < cs[q].j
+	})
+	var usedA, usedB [maxNameTokens]bool
+	for _, c := range cs {
+		if usedA[c.i] || usedB[c.j] {
+			continue
+		}
+		usedA[c.i], usedB[c.j] = true, true
+		switch {
+		case c.abbrev:
+			st.abbrev++
+		case c.sim == 1:
+			st.exact++
+			st.strong++
+			s, common := tf.surprise(table, a[c.i])
+			st.sharedSurprise += s
+			st.common = st.common || common
+		case c.sim >= 0.92:
+			st.strong++
+		default:
+			st.weak++
+		}
+	}
+	return st
+}
+
+func compareName(a, b *Normalized, tf tfLookup) cmpResult {
+	x, y := a.Name, b.Name
+	if len(x) == 0 || len(y) == 0 {
+		return lv(levelMissing)
+	}
+	st := alignTokens(x, y, tf, tfName)
+	// A given name alone against a family name alone: different parts of
+	// the name, nothing to compare unless they happen to agree (swapped).
+	if a.NameParts != "" && b.NameParts != "" && a.NameParts != b.NameParts && st.strong == 0 {
+		return lv(levelMissing)
+	}
+	nx, ny := min(len(x), maxNameTokens), min(len(y), maxNameTokens)
+	short := min(nx, ny)
+	r := cmpResult{shared: st.sharedSurprise, common: st.common, tf: true}
+	switch {
+	case st.exact == nx && nx == ny:
+		r.level = 0
+	case nx == ny && st.strong+st.abbrev == nx && st.strong >= 1:
+		r.level = 1
+	case st.exact == short:
+		r.level = 2
+	case st.exact >= 1 && st.strong+st.abbrev+st.weak == short:
+		r.level = 3
+	case st.exact >= 1:
+		r.level = 4
+	case st.strong+st.abbrev+st.weak == short && st.strong+st.weak >= 1:
+		r.level = 5
+	default:
+		// Words split or joined differently ("ya tes" / "yates").
+		if jaroWinkler(strings.Join(x, ""), strings.Join(y, "")) >= 0.92 {
+			r.level = 5
+		} else {
+			r.level = 6
+		}
+	}
+	r.tf = r.level <= 4 // levels with exactly shared words
+	return r
+}
+
+func compareBirthDate(a, b *Normalized, tf tfLookup) cmpResult {
+	if a.BirthDate == "" || b.BirthDate == "" {
+		return lv(levelMissing)
+	}
+	if a.BirthDate == b.BirthDate {
+		d := parseISODate(a.BirthDate)
+		if d.Day == 0 { // same partial date: only the year (and month) agree
+			return lv(4)
+		}
+		if isPlaceholderDate(d) {
+			return tfExact(1, tf, tfBirthDate, a.BirthDate)
+		}
+		return tfExact(0, tf, tfBirthDate, a.BirthDate)
+	}
+	x, y := parseISODate(a.BirthDate), parseISODate(b.BirthDate)
+	if x.Day == 0 || y.Day == 0 {
+		if x.Year == y.Year && (x.Month == 0 || y.Month == 0 || x.Month == y.Month) {
+			return lv(4)
+		}
+		return lv(5)
+	}
+	if (x.Day == y.Month && x.Month == y.Day && x.Year == y.Year) ||
+		osaDistance(compactDate(a.BirthDate), compactDate(b.BirthDate), 1) <= 1 {
+		return lv(2)
+	}
+	d := dayNumber(x) - dayNumber(y)
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d <= 62:
+		return lv(3)
+	case d <= 366:
+		return lv(4)
+	}
+	return lv(5)
+}
+
+// compactDate turns YYYY-MM-DD into YYYYMMDD without allocating a builder.
+func compactDate(s string) string {
+	if len(s) != 10 {
+		return s
+	}
+	return s[0:4] + s[5:7] + s[8:10]
+}
+
+func compareSex(a, b *Normalized, _ tfLookup) cmpResult {
+	if a.Sex == "" || b.Sex == "" {
+		return lv(levelMissing)
+	}
+	if a.Sex == b.Sex {
+		return lv(0)
+	}
+	return lv(1)
+}
+
+func compareBirthPlace(a, b *Normalized, tf tfLookup) cmpResult {
+	return comparePlace(a.BirthPlace, b.BirthPlace, tf, tfBirthPlace)
+}
+
+func comparePlace(x, y string, tf tfLookup, table string) cmpResult {
+	if x == "" || y == "" {
+		return lv(levelMissing)
+	}
+	if x == y {
+		return tfExact(0, tf, table, x)
+	}
+	if jaroWinkler(x, y) >= 0.88 ||
+		jaroWinkler(strings.ReplaceAll(x, " ", ""), strings.ReplaceAll(y, " ", "")) >= 0.92 {
+		return lv(1)
+	}
+	return lv(2)
+}
+
+// localityOf picks the most specific place both records state: a village
+// agreement is stronger than a city agreement, and a village disagreement is
+// not cancelled by living in the same city.
+func localityOf(a, b *Normalized) (string, string, string) {
+	switch {
+	case a.Village != "" && b.Village != "":
+		return "v:" + a.Village, "v:" + b.Village, "v"
+	case a.District != "" && b.District != "":
+		return "d:" + a.District, "d:" + b.District, "d"
+	case a.City != "" && b.City != "":
+		return "c:" + a.City, "c:" + b.City, "c"
+	}
+	return "", "", ""
+}
+
+func compareLocality(a, b *Normalized, tf tfLookup) cmpResult {
+	x, y, kind := localityOf(a, b)
+	if kind == "" {
+		return lv(levelMissing)
+	}
+	if x == y {
+		return tfExact(0, tf, tfLocality, x)
+	}
+	x, y = x[2:], y[2:]
+	if jaroWinkler(x, y) >= 0.88 ||
+		jaroWinkler(strings.ReplaceAll(x, " ", ""), strings.ReplaceAll(y, " ", "")) >= 0.92 {
+		return lv(1)
+	}
+	return lv(2)
+}
+
+func compareProvince(a, b *Normalized, _ tfLookup) cmpResult {
+	if a.Province == "" || b.Province == "" {
+		return lv(levelMissing)
+	}
+	if a.Province == b.Province {
+		return lv(0)
+	}
+	return lv(1)
+}
+
+func compareAddress(a, b *Normalized, _ tfLookup) cmpResult {
+	x, y := a.Address, b.Address
+	if len(x) == 0 || len(y) == 0 {
+		return lv(levelMissing)
+	}
+	s := addressSimilarity(x, y)
+	switch {
+	case s >= 0.999:
+		return lv(0)
+	case s >= 0.85:
+		return lv(1)
+	case s >= 0.65:
+		return lv(2)
+	case s >= 0.4:
+		return lv(3)
+	}
+	return lv(4)
+}
+
+// addressSimilarity is a Dice-style token similarity: words aligned by
+// Jaro-Winkler (numbers must be equal), or the whole strings without spaces
+// when words were split or joined ("pridhamstreet").
+func addressSimilarity(x, y []string) float64 {
+	nx, ny := min(len(x), 12), min(len(y), 12)
+	var usedY [12]bool
+	sum := 0.0
+	exactAll := nx == ny
+	for i := 0; i < nx; i++ {
+		best, bj := 0.0, -1
+		for j := 0; j < ny; j++ {
+			if usedY[j] {
+				continue
+			}
+			var s float64
+			if x[i] == y[j] {
+				s = 1
+			} else if isDigits(x[i]) || isDigits(y[j]) {
+				s = 0
+			} else {
+				s = jaroWinkler(x[i], y[j])
+			}
+			if s > best {
+				best, bj = s, j
+			}
+		}
+		if bj >= 0 && best >= 0.8 {
+			usedY[bj] = true
+			sum += best
+		}
+		if best < 1 {
+			exactAll = false
+		}
+	}
+	if exactAll {
+		return 1
+	}
+	dice := 2 * sum / float64(nx+ny)
+	joined := jaroWinkler(strings.Join(x, ""), strings.Join(y, "")) - 0.05
+	return math.Max(dice, joined)
+}
+
+func comparePostcode(a, b *Normalized, tf tfLookup) cmpResult {
+	return compareCode(a.Postcode, b.Postcode, tf, tfPostcode)
+}
+
+func comparePhone(a, b *Normalized, tf tfLookup) cmpResult {
+	return compareCode(a.Phone, b.Phone, tf, tfPhone)
+}
+
+func compareCode(x, y string, tf tfLookup, table string) cmpResult {
+	if x == "" || y == "" {
+		return lv(levelMissing)
+	}
+	if x == y {
+		return tfExact(0, tf, table, x)
+	}
+	if osaDistance(x, y, 1) <= 1 {
+		return lv(1)
+	}
+	return lv(2)
+}
+
+func compareEmail(a, b *Normalized, tf tfLookup) cmpResult {
+	x, y := a.Email, b.Email
+	if x == "" || y == "" {
+		return lv(levelMissing)
+	}
+	if x == y {
+		return tfExact(0, tf, tfEmail, x)
+	}
+	ux, uy := x, y
+	if i := strings.IndexByte(x, '@'); i >= 0 {
+		ux = x[:i]
+	}
+	if i := strings.IndexByte(y, '@'); i >= 0 {
+		uy = y[:i]
+	}
+	if ux == uy {
+		return lv(1)
+	}
+	if jaroWinkler(x, y) >= 0.88 || jaroWinkler(ux, uy) >= 0.88 {
+		return lv(2)
+	}
+	return lv(3)
+}

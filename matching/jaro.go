@@ -1,0 +1,215 @@
+package matching
+
+import "unicode/utf8"
+
+// jaroWinkler returns the Jaro-Winkler similarity of a and b (prefix scale
+// 0.1, prefix up to 4, boost above Jaro 0.7, as in Winkler 1990 and
+// smetrics.JaroWinkler(a, b, 0.7, 4)). Unlike smetrics it works on characters,
+// not bytes, so "józef" and "jozef" differ by one character, and it does not
+// allocate for names up to 64 characters; see jaro_test.go for the
+// correctness test and benchmark that justify not using smetrics here.
+func jaroWinkler(a, b string) float64 {
+	if a == b {
+		return 1
+	}
+	if isASCII(a) && isASCII(b) {
+		return jaroWinklerBytes(a, b)
+	}
+	var ba, bb [64]rune
+	ra, rb := toRunes(a, ba[:0]), toRunes(b, bb[:0])
+	return jaroWinklerRunes(ra, rb)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func toRunes(s string, buf []rune) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
+}
+
+func jaroWinklerBytes(a, b string) float64 {
+	la, lb := len(a), len(b)
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	window := max(la, lb)/2 - 1
+	if window < 0 {
+		window = 0
+	}
+	var fa, fb [64]bool
+	var matchA, matchB []bool
+	if la <= 64 && lb <= 64 {
+		matchA, matchB = fa[:la], fb[:lb]
+	} else {
+		matchA, matchB = make([]bool, la), make([]bool, lb)
+	}
+	m := 0
+	for i := 0; i < la; i++ {
+		lo, hi := i-window, i+window+1
+		if lo < 0 {
+			lo = 0
+		}
+		if hi > lb {
+			hi = lb
+		}
+		c := a[i]
+		for j := lo; j < hi; j++ {
+			if !matchB[j] && b[j] == c {
+				matchA[i], matchB[j] = true, true
+				m++
+				break
+			}
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	t, j := 0, 0
+	for i := 0; i < la; i++ {
+		if !matchA[i] {
+			continue
+		}
+		for !matchB[j] {
+			j++
+		}
+		if a[i] != b[j] {
+			t++
+		}
+		j++
+	}
+	fm := float64(m)
+	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
+	if jaro <= 0.7 {
+		return jaro
+	}
+	p := 0
+	for p < 4 && p < la && p < lb && a[p] == b[p] {
+		p++
+	}
+	return jaro + 0.1*float64(p)*(1-jaro)
+}
+
+func jaroWinklerRunes(a, b []rune) float64 {
+	la, lb := len(a), len(b)
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	window := max(la, lb)/2 - 1
+	if window < 0 {
+		window = 0
+	}
+	var fa, fb [64]bool
+	var matchA, matchB []bool
+	if la <= 64 && lb <= 64 {
+		matchA, matchB = fa[:la], fb[:lb]
+	} else {
+		matchA, matchB = make([]bool, la), make([]bool, lb)
+	}
+	m := 0
+	for i := 0; i < la; i++ {
+		lo, hi := i-window, i+window+1
+		if lo < 0 {
+			lo = 0
+		}
+		if hi > lb {
+			hi = lb
+		}
+		for j := lo; j < hi; j++ {
+			if !matchB[j] && b[j] == a[i] {
+				matchA[i], matchB[j] = true, true
+				m++
+				break
+			}
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	t, j := 0, 0
+	for i := 0; i < la; i++ {
+		if !matchA[i] {
+			continue
+		}
+		for !matchB[j] {
+			j++
+		}
+		if a[i] != b[j] {
+			t++
+		}
+		j++
+	}
+	fm := float64(m)
+	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
+	if jaro <= 0.7 {
+		return jaro
+	}
+	p := 0
+	for p < 4 && p < la && p < lb && a[p] == b[p] {
+		p++
+	}
+	return jaro + 0.1*float64(p)*(1-jaro)
+}
+
+// osaDistance is the optimal-string-alignment (restricted Damerau-
+// Levenshtein) distance of two short byte strings (dates, digits), capped:
+// it returns limit+1 as soon as the distance must exceed limit.
+func osaDistance(a, b string, limit int) int {
+	la, lb := len(a), len(b)
+	if la-lb > limit || lb-la > limit {
+		return limit + 1
+	}
+	if la > 32 || lb > 32 {
+		if a == b {
+			return 0
+		}
+		return limit + 1
+	}
+	var rows [3][33]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= lb; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := prev[j] + 1
+			if x := cur[j-1] + 1; x < v {
+				v = x
+			}
+			if x := prev[j-1] + cost; x < v {
+				v = x
+			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				if x := prev2[j-2] + 1; x < v {
+					v = x
+				}
+			}
+			cur[j] = v
+			if v < best {
+				best = v
+			}
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[lb] > limit {
+		return limit + 1
+	}
+	return prev[lb]
+}

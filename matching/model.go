@@ -1,0 +1,388 @@
+package matching
+
+import (
+	"math"
+	"sort"
+)
+
+// Model is a versioned, JSON-serialisable set of matching parameters. The
+// registry records the version with every automatic link, so a decision can
+// always be traced to the parameters that made it; a model is never changed
+// after it is built (Train returns a new one).
+type Model struct {
+	Version string `json:"version"`
+	// PriorWeight is log2 of the prior odds that two records drawn at random
+	// are the same person; Comparison.Weight includes it.
+	PriorWeight float64 `json:"prior_weight"`
+	// LinkProbability is the upper threshold: at or above it a clear best
+	// candidate is linked automatically.
+	LinkProbability float64 `json:"link_probability"`
+	// ReviewProbability is the lower threshold: below it the record is new.
+	ReviewProbability float64 `json:"review_probability"`
+	// LinkMargin is how many bits of weight the best candidate must lead the
+	// runner-up by (when the runner-up is itself plausible) to be linked.
+	LinkMargin float64 `json:"link_margin"`
+	// DistinctProbability is the score at or below which two records are
+	// "clearly different"; clustering never puts such a pair together.
+	DistinctProbability float64 `json:"distinct_probability"`
+	// TFMaxAdjust bounds the term-frequency adjustment of one field, in bits.
+	TFMaxAdjust float64 `json:"tf_max_adjust"`
+	// Fields holds m and u per comparison level, in Comparison.Fields order.
+	Fields []FieldParams `json:"fields"`
+	// TermFrequencies holds value counts for term-frequency adjustment.
+	TermFrequencies map[string]TermFrequency `json:"term_frequencies,omitempty"`
+	// Training describes how a trained model was estimated.
+	Training *TrainingSummary `json:"training,omitempty"`
+}
+
+// FieldParams are the parameters of one compared field.
+type FieldParams struct {
+	Field  string        `json:"field"`
+	Levels []LevelParams `json:"levels"`
+}
+
+// LevelParams are the Fellegi-Sunter parameters of one comparison level: M is
+// P(level | same person), U is P(level | different people). TFBase is the
+// typical surprise of the values shared at this level (subtracted before a
+// term-frequency adjustment). Fixed levels are policy, not estimates: Train
+// leaves them alone.
+type LevelParams struct {
+	Level  string  `json:"level"`
+	M      float64 `json:"m"`
+	U      float64 `json:"u"`
+	TFBase float64 `json:"tf_base,omitempty"`
+	Fixed  bool    `json:"fixed,omitempty"`
+}
+
+// TermFrequency counts how many records hold each value (values seen once
+// are not stored: a missing value counts as one record).
+type TermFrequency struct {
+	Records int            `json:"records"`
+	Counts  map[string]int `json:"counts,omitempty"`
+}
+
+// Comparison is the score of one pair with its explanation.
+type Comparison struct {
+	Probability float64           `json:"probability"` // match probability in [0,1]
+	Weight      float64           `json:"weight"`      // total match weight (log2 Bayes factor, incl. prior)
+	Fields      []FieldComparison `json:"fields"`      // the waterfall: one per compared field, in a fixed order
+}
+
+// FieldComparison is one bar of the waterfall: the level a field reached and
+// the weight (bits) it contributed. Missing values have level "missing" and
+// weight 0.
+type FieldComparison struct {
+	Field  string  `json:"field"`
+	Level  string  `json:"level"`
+	Weight float64 `json:"weight"`
+}
+
+// Candidate is a scored candidate (a citizen or a record) for one input record.
+type Candidate struct {
+	ID         string     `json:"id"`
+	Comparison Comparison `json:"comparison"`
+}
+
+// Outcome is what the registry should do with a submitted record.
+type Outcome string
+
+// The three outcomes of Decide.
+const (
+	OutcomeLink   Outcome = "link"
+	OutcomeReview Outcome = "review"
+	OutcomeNew    Outcome = "new"
+)
+
+// Decision is the result of Decide. Ranked holds the candidates best first;
+// Best indexes the chosen (link) or leading (review) candidate, -1 for new.
+// Reason is a short fixed phrase, safe to log.
+type Decision struct {
+	Outcome Outcome
+	Ranked  []Candidate
+	Best    int
+	Reason  string
+}
+
+// Level priors of DefaultModel, chosen for a national register: u values
+// assume a large population with Indonesian name and birth-date
+// distributions, m values the error rates of indonesia.md §2.8.
+func defaultFields() []FieldParams {
+	p := func(level string, m, u float64) LevelParams { return LevelParams{Level: level, M: m, U: u} }
+	return []FieldParams{
+		{FieldNIK, []LevelParams{p("exact", 0.92, 1e-7), {Level: "twin", M: 1e-6, U: 1, Fixed: true},
+			p("edit1", 0.04, 1e-5), p("serial", 0.002, 1e-3), p("else", 0.038, 0.999)}},
+		{FieldName, []LevelParams{p("exact", 0.6, 1e-5), p("fuzzy", 0.15, 1e-5), p("subset", 0.1, 1e-4),
+			p("close", 0.05, 1e-4), p("partial", 0.04, 0.01), p("similar", 0.03, 0.005), p("else", 0.03, 0.98)}},
+		{FieldBirthDate, []LevelParams{p("exact", 0.85, 5e-5), p("exact_placeholder", 0.85, 2e-3),
+			p("edit1", 0.06, 1e-3), p("near", 0.02, 3e-3), p("year", 0.02, 0.02), p("else", 0.02, 0.97)}},
+		{FieldSex, []LevelParams{p("exact", 0.98, 0.5), p("else", 0.02, 0.5)}},
+		{FieldBirthPlace, []LevelParams{p("exact", 0.8, 0.01), p("fuzzy", 0.1, 0.01), p("else", 0.1, 0.98)}},
+		{FieldAddress, []LevelParams{p("exact", 0.6, 1e-4), p("high", 0.2, 1e-3), p("mid", 0.1, 0.01),
+			p("low", 0.05, 0.05), p("else", 0.05, 0.94)}},
+		{FieldLocality, []LevelParams{p("exact", 0.8, 0.005), p("fuzzy", 0.1, 0.005), p("else", 0.1, 0.99)}},
+		{FieldProvince, []LevelParams{p("exact", 0.9, 0.1), p("else", 0.1, 0.9)}},
+		{FieldPostcode, []LevelParams{p("exact", 0.8, 0.002), p("edit1", 0.05, 0.01), p("else", 0.15, 0.988)}},
+		{FieldPhone, []LevelParams{p("exact", 0.6, 1e-6), p("edit1", 0.05, 1e-5), p("else", 0.35, 0.99999)}},
+		{FieldEmail, []LevelParams{p("exact", 0.7, 1e-6), p("user", 0.1, 1e-5), p("fuzzy", 0.1, 1e-4), p("else", 0.1, 0.9999)}},
+	}
+}
+
+// DefaultModel returns hand-set priors usable before any training, so the
+// registry can match from its first record. Train replaces them with
+// estimates from the registry's own data.
+func DefaultModel() *Model {
+	return &Model{
+		Version:             "default-1",
+		PriorWeight:         -20, // about one in a million: a register of a few million people
+		LinkProbability:     0.99,
+		ReviewProbability:   0.5,
+		LinkMargin:          5,
+		DistinctProbability: 0.001,
+		TFMaxAdjust:         10,
+		Fields:              defaultFields(),
+	}
+}
+
+// tfMinCount is the count from which a value's frequency is trusted. Below
+// it a value is "rare": its frequency is taken as tfMinCount/Records (the
+// most it could plausibly be) and it is never penalised, because a small
+// training set cannot tell a value seen once from one seen once in a million.
+const tfMinCount = 5
+
+// surprise implements tfLookup: -log2 of the share of records holding value.
+func (m *Model) surprise(table, value string) (float64, bool) {
+	t, ok := m.TermFrequencies[table]
+	if !ok || t.Records <= 0 {
+		return 0, false
+	}
+	c := t.Counts[value]
+	common := c >= tfMinCount
+	if !common {
+		c = tfMinCount
+	}
+	if c >= t.Records {
+		return 0, common
+	}
+	return math.Log2(float64(t.Records) / float64(c)), common
+}
+
+// fieldParams finds the parameters of spec i, tolerating a model whose
+// fields are stored in another order.
+func (m *Model) fieldParams(i int) *FieldParams {
+	name := fieldSpecs[i].name
+	if i < len(m.Fields) && m.Fields[i].Field == name {
+		return &m.Fields[i]
+	}
+	for j := range m.Fields {
+		if m.Fields[j].Field == name {
+			return &m.Fields[j]
+		}
+	}
+	return nil
+}
+
+// minProb keeps log2(m/u) finite for parameters estimated as zero.
+const minProb = 1e-9
+
+func levelWeight(l *LevelParams) float64 {
+	return math.Log2(math.Max(l.M, minProb) / math.Max(l.U, minProb))
+}
+
+// tfAdjust is the term-frequency adjustment of a comparison: positive for
+// rare shared values, negative only when a shared value is demonstrably common.
+func tfAdjust(r cmpResult, base, limit float64) float64 {
+	adj := clampAbs(r.shared-base, limit)
+	if adj < 0 && !r.common {
+		return 0
+	}
+	return adj
+}
+
+func clampAbs(x, limit float64) float64 {
+	if x > limit {
+		return limit
+	}
+	if x < -limit {
+		return -limit
+	}
+	return x
+}
+
+// fieldWeight weights one field's comparison. A term-frequency adjustment
+// makes agreement on a rare value count more than agreement on a common one
+// (Splink's formulation: u is replaced by the value's frequency). No level
+// can weigh more than either record compared with itself, which keeps
+// "a record matches itself best" true under any parameters; and the exact
+// level never weighs below 0, so a missing value never beats an agreeing one.
+func (m *Model) fieldWeight(i int, fp *FieldParams, r cmpResult, a, b *Normalized) float64 {
+	if r.level == levelMissing || fp == nil || r.level >= len(fp.Levels) {
+		return 0
+	}
+	lp := &fp.Levels[r.level]
+	w := levelWeight(lp)
+	if lp.Fixed {
+		return w
+	}
+	if r.tf && m.TermFrequencies != nil {
+		w += tfAdjust(r, lp.TFBase, m.TFMaxAdjust)
+	}
+	ex := &fp.Levels[0]
+	exBase := levelWeight(ex)
+	if r.level == 0 {
+		return math.Max(w, 0)
+	}
+	if w > exBase-m.TFMaxAdjust || w > 0 {
+		self := func(n *Normalized) float64 {
+			s := exBase
+			if fieldSpecs[i].tfLevels[0] && m.TermFrequencies != nil {
+				s += tfAdjust(fieldSpecs[i].compare(n, n, m), ex.TFBase, m.TFMaxAdjust)
+			}
+			return math.Max(s, 0)
+		}
+		if w > 0 {
+			w = math.Min(w, math.Min(self(a), self(b)))
+		}
+	}
+	return w
+}
+
+// ordered returns the pair in a canonical order so that every comparator
+// sees (a, b) and (b, a) identically: scores are exactly symmetric.
+func ordered(a, b *Normalized) (*Normalized, *Normalized) {
+	if lessNormalized(b, a) {
+		return b, a
+	}
+	return a, b
+}
+
+func lessNormalized(a, b *Normalized) bool {
+	if a.NIK != b.NIK {
+		return a.NIK < b.NIK
+	}
+	if c := compareStrings(a.Name, b.Name); c != 0 {
+		return c < 0
+	}
+	if a.BirthDate != b.BirthDate {
+		return a.BirthDate < b.BirthDate
+	}
+	if c := compareStrings(a.Address, b.Address); c != 0 {
+		return c < 0
+	}
+	for _, p := range [...][2]string{{a.Sex, b.Sex}, {a.BirthPlace, b.BirthPlace}, {a.Village, b.Village},
+		{a.District, b.District}, {a.City, b.City}, {a.Province, b.Province}, {a.Postcode, b.Postcode},
+		{a.Phone, b.Phone}, {a.Email, b.Email}} {
+		if p[0] != p[1] {
+			return p[0] < p[1]
+		}
+	}
+	if a.NIKValid != b.NIKValid {
+		return !a.NIKValid
+	}
+	return false
+}
+
+func compareStrings(a, b []string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(a) - len(b)
+}
+
+// Compare scores a pair of records with its explanation. It is symmetric,
+// deterministic and safe for concurrent use.
+func (m *Model) Compare(a, b Normalized) Comparison {
+	x, y := ordered(&a, &b)
+	c := Comparison{Weight: m.PriorWeight, Fields: make([]FieldComparison, len(fieldSpecs))}
+	for i := range fieldSpecs {
+		spec := &fieldSpecs[i]
+		fp := m.fieldParams(i)
+		r := spec.compare(x, y, m)
+		w := m.fieldWeight(i, fp, r, x, y)
+		level := "missing"
+		if r.level != levelMissing {
+			level = spec.levels[r.level]
+		}
+		c.Fields[i] = FieldComparison{Field: spec.name, Level: level, Weight: w}
+		c.Weight += w
+	}
+	c.Probability = probability(c.Weight)
+	return c
+}
+
+// Score is Compare without the explanation: the total weight only, for bulk
+// scoring where allocating a waterfall per pair would dominate the cost.
+func (m *Model) Score(a, b *Normalized) float64 {
+	x, y := ordered(a, b)
+	w := m.PriorWeight
+	for i := range fieldSpecs {
+		r := fieldSpecs[i].compare(x, y, m)
+		w += m.fieldWeight(i, m.fieldParams(i), r, x, y)
+	}
+	return w
+}
+
+// probability maps a log2 odds weight to a probability in [0,1].
+func probability(w float64) float64 {
+	switch {
+	case math.IsNaN(w):
+		return 0
+	case w > 60:
+		return 1
+	case w < -60:
+		return 0
+	}
+	return 1 / (1 + math.Exp2(-w))
+}
+
+// weightOf is the inverse of probability, for thresholds.
+func weightOf(p float64) float64 {
+	p = math.Min(math.Max(p, 1e-15), 1-1e-15)
+	return math.Log2(p / (1 - p))
+}
+
+// LinkWeight is LinkProbability as a weight (bits), for batch thresholds.
+func (m *Model) LinkWeight() float64 { return weightOf(m.LinkProbability) }
+
+// ReviewWeight is ReviewProbability as a weight (bits).
+func (m *Model) ReviewWeight() float64 { return weightOf(m.ReviewProbability) }
+
+// DistinctWeight is DistinctProbability as a weight (bits).
+func (m *Model) DistinctWeight() float64 { return weightOf(m.DistinctProbability) }
+
+// Decide turns scored candidates into an outcome: link above the upper
+// threshold only when the best is clearly ahead of a plausible runner-up,
+// review in the uncertain band or on a close runner-up, new below the lower
+// threshold. It does not modify cands.
+func (m *Model) Decide(cands []Candidate) Decision {
+	r := append([]Candidate(nil), cands...)
+	sort.SliceStable(r, func(i, j int) bool {
+		wi, wj := r[i].Comparison.Weight, r[j].Comparison.Weight
+		if wi != wj {
+			return wi > wj
+		}
+		return r[i].ID < r[j].ID
+	})
+	d := Decision{Ranked: r, Best: -1}
+	if len(r) == 0 {
+		d.Outcome, d.Reason = OutcomeNew, "no candidates"
+		return d
+	}
+	top := r[0].Comparison
+	switch {
+	case top.Probability < m.ReviewProbability:
+		d.Outcome, d.Reason = OutcomeNew, "best candidate below the review threshold"
+	case top.Probability < m.LinkProbability:
+		d.Outcome, d.Best, d.Reason = OutcomeReview, 0, "best candidate in the uncertain band"
+	case len(r) > 1 && r[1].Comparison.Probability >= m.ReviewProbability &&
+		top.Weight-r[1].Comparison.Weight < m.LinkMargin:
+		d.Outcome, d.Best, d.Reason = OutcomeReview, 0, "runner-up too close to the best candidate"
+	default:
+		d.Outcome, d.Best, d.Reason = OutcomeLink, 0, "best candidate above the link threshold and clearly ahead"
+	}
+	return d
+}

@@ -1,0 +1,441 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/bangsa/registry/matching"
+)
+
+// Service carries out the registry's use cases on a Store.
+type Service struct {
+	store  Store
+	model  atomic.Pointer[matching.Model]
+	surv   Survivorship
+	now    func() time.Time
+	log    *slog.Logger
+	maxCan int
+}
+
+// Options configure a Service; zero values take defaults.
+type Options struct {
+	Model        *matching.Model
+	Survivorship *Survivorship
+	Clock        func() time.Time
+	Logger       *slog.Logger
+	// MaxCandidateRecords caps the records scored per submission (blocking keys of very common
+	// values can otherwise fan out).
+	MaxCandidateRecords int
+}
+
+// NewService returns a Service on store.
+func NewService(store Store, opts Options) *Service {
+	s := &Service{store: store, surv: DefaultSurvivorship(), now: time.Now, log: opts.Logger, maxCan: 500}
+	if opts.Survivorship != nil {
+		s.surv = *opts.Survivorship
+	}
+	if opts.Clock != nil {
+		s.now = opts.Clock
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxCandidateRecords > 0 {
+		s.maxCan = opts.MaxCandidateRecords
+	}
+	m := opts.Model
+	if m == nil {
+		m = matching.DefaultModel()
+	}
+	s.model.Store(m)
+	return s
+}
+
+// Model returns the matching model in use.
+func (s *Service) Model() *matching.Model { return s.model.Load() }
+
+// SetModel switches the matching model; later decisions record its version.
+func (s *Service) SetModel(m *matching.Model) { s.model.Store(m) }
+
+// Ping reports whether the store answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Submit registers or updates a source's record of a person and links it to a citizen. It is the
+// ministries' API path: the caller must hold the submit scope and may write only its own
+// source's records, and field problems (an impossible birth date) are errors. Re-submitting
+// identical content writes nothing and returns the same answer.
+func (s *Service) Submit(ctx context.Context, p Principal, source, localID string, person Person) (SubmitResult, error) {
+	if err := p.Require(ScopeSubmit); err != nil {
+		return SubmitResult{}, err
+	}
+	if p.Source != source && !p.Has(ScopeAdmin) {
+		return SubmitResult{}, fmt.Errorf("%w: a source writes only its own records", ErrForbidden)
+	}
+	if err := ValidateLocalID(localID); err != nil {
+		return SubmitResult{}, err
+	}
+	person = person.Trimmed()
+	norm, issues := matching.Normalize(person.MatchingRecord())
+	if err := person.Strict(issues); err != nil {
+		return SubmitResult{}, err
+	}
+	return s.ingest(ctx, "source:"+source, source, localID, person, norm, issues)
+}
+
+// Ingest is Submit for trusted batch paths (bulk loads): field-level problems are flagged and the
+// field ignored as evidence, instead of failing the record. It returns ErrInvalid only for records
+// that cannot be stored at all.
+func (s *Service) Ingest(ctx context.Context, actor, source, localID string, person Person) (SubmitResult, error) {
+	if err := ValidateLocalID(localID); err != nil {
+		return SubmitResult{}, err
+	}
+	person = person.Trimmed()
+	if err := person.CheckStructure(); err != nil {
+		return SubmitResult{}, err
+	}
+	norm, issues := matching.Normalize(person.MatchingRecord())
+	return s.ingest(ctx, actor, source, localID, person, norm, issues)
+}
+
+func requireIdentity(p Person) error {
+	if p.NIK == "" && p.FullName == "" && p.GivenName == "" && p.FamilyName == "" {
+		return Invalid("full_name", "a record needs at least a name or a NIK")
+	}
+	return nil
+}
+
+// submission is the state of one ingest transaction; it is rebuilt from scratch on a retry.
+type submission struct {
+	s      *Service
+	tx     Tx
+	actor  string
+	model  *matching.Model
+	events []Event
+}
+
+func (s *Service) ingest(ctx context.Context, actor, source, localID string, person Person, norm matching.Normalized, issues []matching.Issue) (SubmitResult, error) {
+	if err := requireIdentity(person); err != nil {
+		return SubmitResult{}, err
+	}
+	var res SubmitResult
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		sub := &submission{s: s, tx: tx, actor: actor, model: s.Model()}
+		var err error
+		res, err = sub.run(ctx, source, localID, person, norm, issues)
+		if err != nil {
+			return err
+		}
+		return tx.AppendEvents(ctx, sub.events)
+	})
+	if err != nil {
+		return SubmitResult{}, fmt.Errorf("submit record: %w", err)
+	}
+	return res, nil
+}
+
+func (sub *submission) emit(kind string, citizen uuid.UUID, record int64, data any) {
+	b, _ := json.Marshal(data)
+	sub.events = append(sub.events, Event{Kind: kind, CitizenID: citizen, RecordID: record, Data: b, Actor: sub.actor})
+}
+
+func (sub *submission) run(ctx context.Context, source, localID string, person Person, norm matching.Normalized, issues []matching.Issue) (SubmitResult, error) {
+	tx := sub.tx
+	if err := tx.LockRecordKey(ctx, source, localID); err != nil {
+		return SubmitResult{}, err
+	}
+	existing, err := tx.RecordByKey(ctx, source, localID)
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return SubmitResult{}, err
+	}
+	hash := person.ContentHash()
+	if found && bytes.Equal(existing.ContentHash, hash) {
+		return sub.unchanged(ctx, existing)
+	}
+
+	rec := SourceRecord{
+		ID: existing.ID, Source: source, LocalID: localID, Version: existing.Version + 1,
+		ContentHash: hash, Raw: person, Normalized: norm, Issues: issues,
+	}
+	if err := tx.SaveRecord(ctx, &rec); err != nil {
+		return SubmitResult{}, err
+	}
+	keys := matching.BlockingKeys(norm)
+	if err := tx.ReplaceBlockingKeys(ctx, rec.ID, keys); err != nil {
+		return SubmitResult{}, err
+	}
+	var current *Link
+	if found {
+		sub.emit(EventRecordUpdated, uuid.Nil, rec.ID, map[string]any{"source": source, "local_id": localID, "version": rec.Version})
+		l, err := tx.ActiveLink(ctx, rec.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return SubmitResult{}, err
+		}
+		if err == nil {
+			current = &l
+		}
+	}
+
+	res := SubmitResult{Version: rec.Version, ModelVersion: sub.model.Version, Issues: issues}
+	if current != nil && current.Kind == LinkSteward {
+		// A steward's link is never overridden by automatic matching.
+		cit, err := tx.Survivor(ctx, current.CitizenID)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		res.CitizenID, res.Outcome, res.Score = cit.ID, OutcomeLinked, current.Score
+		if err := sub.refreshGolden(ctx, cit.ID); err != nil {
+			return SubmitResult{}, err
+		}
+		return res, tx.SetRecordOutcome(ctx, rec.ID, res.Outcome, res.Score)
+	}
+
+	cands, err := sub.s.scoreCandidates(ctx, tx, sub.model, rec.Normalized, keys, rec.ID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	dec := sub.model.Decide(cands)
+	var best *matching.Candidate
+	if dec.Best >= 0 && dec.Best < len(dec.Ranked) {
+		best = &dec.Ranked[dec.Best]
+		res.Score = best.Comparison.Probability
+		res.Explanation = &best.Comparison
+	}
+
+	switch dec.Outcome {
+	case matching.OutcomeLink:
+		target := uuid.MustParse(best.ID)
+		if err := sub.linkTo(ctx, rec, current, target, best); err != nil {
+			return SubmitResult{}, err
+		}
+		res.CitizenID, res.Outcome = target, OutcomeLinked
+	case matching.OutcomeReview:
+		cit := uuid.Nil
+		if current != nil {
+			cit = current.CitizenID
+		} else {
+			if cit, err = sub.newCitizen(ctx, rec, nil); err != nil {
+				return SubmitResult{}, err
+			}
+		}
+		id, err := sub.openReview(ctx, rec, cit, dec)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		res.CitizenID, res.Outcome, res.ReviewID = cit, OutcomeReview, id
+		if current != nil {
+			if err := sub.refreshGolden(ctx, cit); err != nil {
+				return SubmitResult{}, err
+			}
+		}
+	default: // new
+		if current != nil {
+			others, err := tx.CitizenRecords(ctx, current.CitizenID)
+			if err != nil {
+				return SubmitResult{}, err
+			}
+			if len(others) <= 1 {
+				// The record is its citizen's only record: the citizen simply changes with it.
+				res.CitizenID, res.Outcome = current.CitizenID, OutcomeLinked
+				if err := sub.refreshGolden(ctx, current.CitizenID); err != nil {
+					return SubmitResult{}, err
+				}
+				break
+			}
+		}
+		cit, err := sub.newCitizen(ctx, rec, current)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		res.CitizenID, res.Outcome = cit, OutcomeCreated
+	}
+	return res, tx.SetRecordOutcome(ctx, rec.ID, res.Outcome, res.Score)
+}
+
+// unchanged answers a re-submission of identical content with what the registry holds now.
+func (sub *submission) unchanged(ctx context.Context, rec SourceRecord) (SubmitResult, error) {
+	l, err := sub.tx.ActiveLink(ctx, rec.ID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	cit, err := sub.tx.Survivor(ctx, l.CitizenID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	res := SubmitResult{
+		CitizenID: cit.ID, Outcome: rec.Outcome, Score: rec.Score, Version: rec.Version,
+		ModelVersion: l.ModelVersion, Explanation: l.Explanation, Issues: rec.Issues, Unchanged: true,
+	}
+	if rec.Outcome == OutcomeReview {
+		if r, err := sub.tx.OpenReview(ctx, rec.ID); err == nil {
+			res.ReviewID = r.ID
+		} else if !errors.Is(err, ErrNotFound) {
+			return SubmitResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// linkTo links rec to target, moving it from its current citizen if it had one.
+func (sub *submission) linkTo(ctx context.Context, rec SourceRecord, current *Link, target uuid.UUID, best *matching.Candidate) error {
+	tx := sub.tx
+	cit, err := tx.LockCitizen(ctx, target)
+	if err != nil {
+		return err
+	}
+	if cit.Status != CitizenActive {
+		return fmt.Errorf("%w: candidate citizen %s was retired concurrently", ErrConflict, target)
+	}
+	if current != nil && current.CitizenID == target {
+		return sub.refreshGolden(ctx, target)
+	}
+	if current != nil {
+		if err := sub.unlink(ctx, rec, current.CitizenID); err != nil {
+			return err
+		}
+	}
+	l := Link{
+		RecordID: rec.ID, CitizenID: target, Kind: LinkAuto, Score: best.Comparison.Probability,
+		ModelVersion: sub.model.Version, Explanation: &best.Comparison, Actor: sub.actor,
+	}
+	if err := tx.InsertLink(ctx, l); err != nil {
+		return err
+	}
+	sub.emitLinked(rec, l)
+	return sub.refreshGolden(ctx, target)
+}
+
+func (sub *submission) emitLinked(rec SourceRecord, l Link) {
+	sub.emit(EventRecordLinked, l.CitizenID, rec.ID, map[string]any{
+		"source": rec.Source, "local_id": rec.LocalID, "kind": l.Kind, "score": l.Score, "model_version": l.ModelVersion,
+	})
+}
+
+func (sub *submission) unlink(ctx context.Context, rec SourceRecord, from uuid.UUID) error {
+	if err := sub.tx.EndLink(ctx, rec.ID, sub.actor); err != nil {
+		return err
+	}
+	sub.emit(EventRecordUnlinked, from, rec.ID, map[string]any{"source": rec.Source, "local_id": rec.LocalID})
+	return sub.refreshGolden(ctx, from)
+}
+
+// newCitizen mints a citizen for rec (moving rec from its current citizen if it had one).
+func (sub *submission) newCitizen(ctx context.Context, rec SourceRecord, current *Link) (uuid.UUID, error) {
+	tx := sub.tx
+	if current != nil {
+		if err := sub.unlink(ctx, rec, current.CitizenID); err != nil {
+			return uuid.Nil, err
+		}
+	}
+	id := uuid.New()
+	if err := tx.InsertCitizen(ctx, id); err != nil {
+		return uuid.Nil, err
+	}
+	sub.emit(EventCitizenCreated, id, 0, struct{}{})
+	l := Link{RecordID: rec.ID, CitizenID: id, Kind: LinkAuto, ModelVersion: sub.model.Version, Actor: sub.actor}
+	if err := tx.InsertLink(ctx, l); err != nil {
+		return uuid.Nil, err
+	}
+	sub.emitLinked(rec, l)
+	return id, sub.refreshGolden(ctx, id)
+}
+
+func (sub *submission) openReview(ctx context.Context, rec SourceRecord, provisional uuid.UUID, dec matching.Decision) (uuid.UUID, error) {
+	if r, err := sub.tx.OpenReview(ctx, rec.ID); err == nil {
+		return r.ID, nil // one open review per record: the steward sees the latest version anyway
+	} else if !errors.Is(err, ErrNotFound) {
+		return uuid.Nil, err
+	}
+	var cands []matching.Candidate
+	for _, c := range dec.Ranked {
+		if c.ID != provisional.String() {
+			cands = append(cands, c)
+		}
+	}
+	r := Review{
+		ID: uuid.New(), RecordID: rec.ID, CitizenID: provisional, Status: "open",
+		Candidates: cands, Reason: dec.Reason, ModelVersion: sub.model.Version,
+	}
+	if len(cands) > 0 {
+		r.Score = cands[0].Comparison.Probability
+	}
+	if err := sub.tx.InsertReview(ctx, r); err != nil {
+		return uuid.Nil, err
+	}
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ID
+	}
+	sub.emit(EventReviewOpened, provisional, rec.ID, map[string]any{"review_id": r.ID, "candidates": ids})
+	return r.ID, nil
+}
+
+// refreshGolden recomputes a citizen's golden record in the current transaction.
+func (sub *submission) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
+	recs, err := sub.tx.CitizenRecords(ctx, citizen)
+	if err != nil {
+		return err
+	}
+	g := sub.s.surv.BuildGolden(citizen, recs)
+	changed, err := sub.tx.SaveGolden(ctx, g)
+	if err != nil {
+		return err
+	}
+	if changed {
+		fields := make([]string, 0, len(g.Fields))
+		for f := range g.Fields {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		sub.emit(EventGoldenChanged, citizen, 0, map[string]any{"fields": fields})
+	}
+	return nil
+}
+
+// scoreCandidates finds the records sharing a blocking key with n, scores them, and keeps the
+// best-scoring record of each (surviving) citizen, best first.
+func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Model, n matching.Normalized, keys []string, exclude int64) ([]matching.Candidate, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	recs, err := tx.CandidateRecords(ctx, keys, exclude, s.maxCan)
+	if err != nil {
+		return nil, err
+	}
+	best := map[uuid.UUID]matching.Comparison{}
+	survivors := map[uuid.UUID]uuid.UUID{}
+	for _, cr := range recs {
+		cid, ok := survivors[cr.CitizenID]
+		if !ok {
+			c, err := tx.Survivor(ctx, cr.CitizenID)
+			if err != nil {
+				return nil, err
+			}
+			cid, survivors[cr.CitizenID] = c.ID, c.ID
+		}
+		cmp := model.Compare(n, cr.Record.Normalized)
+		if prev, ok := best[cid]; !ok || cmp.Weight > prev.Weight {
+			best[cid] = cmp
+		}
+	}
+	out := make([]matching.Candidate, 0, len(best))
+	for id, cmp := range best {
+		out = append(out, matching.Candidate{ID: id.String(), Comparison: cmp})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Comparison.Weight != out[j].Comparison.Weight {
+			return out[i].Comparison.Weight > out[j].Comparison.Weight
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}

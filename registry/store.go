@@ -1,0 +1,85 @@
+package registry
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Store is the persistence the registry needs. The PostgreSQL adapter (sqlc/pgstore) implements
+// it; every method maps its own errors onto the registry's vocabulary (ErrNotFound, ErrConflict,
+// ErrUnavailable).
+type Store interface {
+	// InTx runs fn in one transaction, retrying the whole function a bounded number of times on
+	// serialization failures and deadlocks. fn must not keep tx after it returns.
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+
+	// EnsureSource registers a source code if it is new.
+	EnsureSource(ctx context.Context, code string) error
+	// CreateAPIKey stores a key (its secret only as a hash).
+	CreateAPIKey(ctx context.Context, k APIKey) error
+	// APIKeyByHash finds a key by the hash of its secret; ErrNotFound if none.
+	APIKeyByHash(ctx context.Context, hash []byte) (APIKey, error)
+	// ListAPIKeys lists keys, newest first.
+	ListAPIKeys(ctx context.Context) ([]APIKey, error)
+	// RevokeAPIKey revokes a key; ErrNotFound if it does not exist.
+	RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
+
+	// Events returns up to limit events with sequence numbers above after, in order.
+	Events(ctx context.Context, after int64, limit int) ([]Event, error)
+	// ExportLinks calls fn for every active link, ordered by source and local ID.
+	ExportLinks(ctx context.Context, fn func(source, localID string, citizen uuid.UUID) error) error
+	// HasRecords reports whether any source record exists.
+	HasRecords(ctx context.Context) (bool, error)
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+}
+
+// Tx is the unit of work of the registry's use cases. Methods that return a single row return
+// ErrNotFound when there is none.
+type Tx interface {
+	// LockRecordKey serialises all work on one (source, local_id) until the transaction ends, so
+	// two concurrent submits of the same record cannot both create it.
+	LockRecordKey(ctx context.Context, source, localID string) error
+	RecordByKey(ctx context.Context, source, localID string) (SourceRecord, error)
+	// SaveRecord inserts a new record (ID 0) or a new version of an existing one, keeps the
+	// version in the history, and sets rec.ID.
+	SaveRecord(ctx context.Context, rec *SourceRecord) error
+	// SetRecordOutcome stores what matching decided for the record's current version.
+	SetRecordOutcome(ctx context.Context, recordID int64, outcome Outcome, score float64) error
+	ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []string) error
+	// CandidateRecords returns up to limit records sharing any blocking key, other than exclude,
+	// with the active citizen each is linked to.
+	CandidateRecords(ctx context.Context, keys []string, exclude int64, limit int) ([]CandidateRecord, error)
+
+	ActiveLink(ctx context.Context, recordID int64) (Link, error)
+	InsertLink(ctx context.Context, l Link) error
+	// EndLink ends the record's active link.
+	EndLink(ctx context.Context, recordID int64, actor string) error
+
+	InsertCitizen(ctx context.Context, id uuid.UUID) error
+	// LockCitizen locks a citizen row for the transaction and returns it.
+	LockCitizen(ctx context.Context, id uuid.UUID) (Citizen, error)
+	// Survivor follows merged_into from id to the active citizen.
+	Survivor(ctx context.Context, id uuid.UUID) (Citizen, error)
+	// CitizenRecords returns the current versions of the records actively linked to a citizen.
+	CitizenRecords(ctx context.Context, citizen uuid.UUID) ([]SourceRecord, error)
+	Golden(ctx context.Context, citizen uuid.UUID) (GoldenRecord, error)
+	// SaveGolden stores g if it differs from the stored one, reporting whether it changed.
+	SaveGolden(ctx context.Context, g GoldenRecord) (changed bool, err error)
+
+	InsertReview(ctx context.Context, r Review) error
+	OpenReview(ctx context.Context, recordID int64) (Review, error)
+
+	// AppendEvents numbers and stores events; call it last in a transaction (it takes the lock
+	// that makes sequence order equal commit order).
+	AppendEvents(ctx context.Context, events []Event) error
+	InsertAccess(ctx context.Context, e AccessEntry) error
+}
+
+// CandidateRecord is a record found by blocking, with the citizen it is linked to.
+type CandidateRecord struct {
+	Record    SourceRecord
+	CitizenID uuid.UUID
+}

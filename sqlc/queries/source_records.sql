@@ -1,0 +1,52 @@
+-- name: RecordLockKey :exec
+-- Serialises all work on one (source, local_id) for the rest of the transaction.
+SELECT pg_advisory_xact_lock(hashtextextended(sqlc.arg(source)::text || '/' || sqlc.arg(local_id)::text, 0));
+
+-- name: RecordByKey :one
+SELECT * FROM source_records WHERE source = $1 AND local_id = $2;
+
+-- name: RecordInsert :one
+INSERT INTO source_records (source, local_id, version, content_hash, raw, normalized, issues)
+VALUES ($1, $2, 1, $3, $4, $5, $6)
+RETURNING id, updated_at;
+
+-- name: RecordUpdate :one
+UPDATE source_records
+SET version = $2, content_hash = $3, raw = $4, normalized = $5, issues = $6, updated_at = now()
+WHERE id = $1
+RETURNING updated_at;
+
+-- name: RecordVersionInsert :exec
+INSERT INTO source_record_versions (record_id, version, content_hash, raw) VALUES ($1, $2, $3, $4);
+
+-- name: RecordSetOutcome :exec
+UPDATE source_records SET outcome = $2, score = $3 WHERE id = $1;
+
+-- name: BlockingKeysDelete :exec
+DELETE FROM blocking_keys WHERE record_id = $1;
+
+-- name: BlockingKeysInsert :exec
+INSERT INTO blocking_keys (key, record_id)
+SELECT unnest(sqlc.arg(keys)::text[]), sqlc.arg(record_id)::bigint
+ON CONFLICT DO NOTHING;
+
+-- name: CandidateRecords :many
+-- Records sharing any blocking key with the query, with the citizen each is actively linked to.
+SELECT sqlc.embed(r), l.citizen_id
+FROM source_records r
+JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+WHERE r.id IN (
+    SELECT DISTINCT b.record_id FROM blocking_keys b
+    WHERE b.key = ANY (sqlc.arg(keys)::text[]) AND b.record_id <> sqlc.arg(exclude)::bigint
+    LIMIT sqlc.arg(max_records)::int
+)
+ORDER BY r.id;
+
+-- name: CitizenRecords :many
+SELECT r.* FROM source_records r
+JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+WHERE l.citizen_id = $1
+ORDER BY r.id;
+
+-- name: RecordsExist :one
+SELECT EXISTS (SELECT 1 FROM source_records);
