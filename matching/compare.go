@@ -24,6 +24,9 @@ type cmpResult struct {
 	// adjustment be negative.
 	common bool
 	tf     bool // shared was computed
+	// identical says both values are the same (an agreement whatever the
+	// level, e.g. the same partial date).
+	identical bool
 }
 
 // fieldSpec describes one compared field: its levels from most to least
@@ -248,10 +251,12 @@ func compareBirthDate(a, b *Normalized, tf tfLookup) cmpResult {
 	if a.BirthDate == b.BirthDate {
 		d := parseISODate(a.BirthDate)
 		if d.Day == 0 { // same partial date: only the year (and month) agree
-			return lv(4)
+			return cmpResult{level: 4, identical: true}
 		}
 		if isPlaceholderDate(d) {
-			return tfExact(1, tf, tfBirthDate, a.BirthDate)
+			r := tfExact(1, tf, tfBirthDate, a.BirthDate)
+			r.identical = true
+			return r
 		}
 		return tfExact(0, tf, tfBirthDate, a.BirthDate)
 	}

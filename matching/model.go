@@ -208,13 +208,10 @@ func clampAbs(x, limit float64) float64 {
 	return x
 }
 
-// fieldWeight weights one field's comparison. A term-frequency adjustment
-// makes agreement on a rare value count more than agreement on a common one
-// (Splink's formulation: u is replaced by the value's frequency). No level
-// can weigh more than either record compared with itself, which keeps
-// "a record matches itself best" true under any parameters; and the exact
-// level never weighs below 0, so a missing value never beats an agreeing one.
-func (m *Model) fieldWeight(i int, fp *FieldParams, r cmpResult, a, b *Normalized) float64 {
+// rawWeight is a level's weight with its term-frequency adjustment. An
+// agreement (the exact level, or identical values at any level) never weighs
+// below 0, so that a missing value never beats an agreeing one.
+func (m *Model) rawWeight(fp *FieldParams, r cmpResult) float64 {
 	if r.level == levelMissing || fp == nil || r.level >= len(fp.Levels) {
 		return 0
 	}
@@ -226,24 +223,24 @@ func (m *Model) fieldWeight(i int, fp *FieldParams, r cmpResult, a, b *Normalize
 	if r.tf && m.TermFrequencies != nil {
 		w += tfAdjust(r, lp.TFBase, m.TFMaxAdjust)
 	}
-	ex := &fp.Levels[0]
-	exBase := levelWeight(ex)
-	if r.level == 0 {
-		return math.Max(w, 0)
-	}
-	if w > exBase-m.TFMaxAdjust || w > 0 {
-		self := func(n *Normalized) float64 {
-			s := exBase
-			if fieldSpecs[i].tfLevels[0] && m.TermFrequencies != nil {
-				s += tfAdjust(fieldSpecs[i].compare(n, n, m), ex.TFBase, m.TFMaxAdjust)
-			}
-			return math.Max(s, 0)
-		}
-		if w > 0 {
-			w = math.Min(w, math.Min(self(a), self(b)))
-		}
+	if r.level == 0 || r.identical {
+		w = math.Max(w, 0)
 	}
 	return w
+}
+
+// fieldWeight weights one field's comparison. A term-frequency adjustment
+// makes agreement on a rare value count more than agreement on a common one
+// (Splink's formulation: u is replaced by the value's frequency). A partial
+// agreement never weighs more than either record compared with itself,
+// which keeps "a record matches itself best" true under any parameters.
+func (m *Model) fieldWeight(i int, fp *FieldParams, r cmpResult, a, b *Normalized) float64 {
+	w := m.rawWeight(fp, r)
+	if w <= 0 || r.level == 0 || r.identical {
+		return w
+	}
+	cmp := fieldSpecs[i].compare
+	return math.Min(w, math.Min(m.rawWeight(fp, cmp(a, a, m)), m.rawWeight(fp, cmp(b, b, m))))
 }
 
 // ordered returns the pair in a canonical order so that every comparator

@@ -108,10 +108,14 @@ func OpenCluster(ctx context.Context, dir string, opts ClusterOptions) (*Cluster
 	return c, nil
 }
 
-// URL is the connection string for database db in this cluster.
+// URL is the connection string for database db in this cluster. Its application_name names this
+// process, so Stop can tell this process's connections from other clients'.
 func (c *Cluster) URL(db string) string {
-	return fmt.Sprintf("host=%s port=5432 user=%s dbname=%s sslmode=disable", c.socketDir(), clusterUser, db)
+	return fmt.Sprintf("host=%s port=5432 user=%s dbname=%s sslmode=disable application_name=%s",
+		c.socketDir(), clusterUser, db, c.appName())
 }
+
+func (c *Cluster) appName() string { return fmt.Sprintf("registry-%d", os.Getpid()) }
 
 // Started reports whether this process started the server (and so should stop it).
 func (c *Cluster) Started() bool { return c.started }
@@ -244,8 +248,9 @@ func (c *Cluster) otherClients(ctx context.Context) (int, error) {
 	}
 	defer conn.Close(ctx)
 	var n int
+	// Our own pool's connections may still be closing: they carry our application_name.
 	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`).Scan(&n)
+		WHERE backend_type = 'client backend' AND application_name <> $1`, c.appName()).Scan(&n)
 	return n, err
 }
 
