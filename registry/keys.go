@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -138,14 +139,20 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 	if !strings.HasPrefix(secret, keyPrefix) || len(secret) > 128 {
 		return Principal{}, ErrUnauthorized
 	}
-	k, err := s.store.APIKeyByHash(ctx, hashSecret(secret))
-	if errors.Is(err, ErrNotFound) {
-		return Principal{}, ErrUnauthorized
-	}
-	if err != nil {
-		return Principal{}, fmt.Errorf("authenticate: %w", err)
-	}
+	hash := hashSecret(secret)
 	now := s.now()
+	k, ok := s.keys.get(hash, now)
+	if !ok {
+		var err error
+		k, err = s.store.APIKeyByHash(ctx, hash)
+		if errors.Is(err, ErrNotFound) {
+			return Principal{}, ErrUnauthorized
+		}
+		if err != nil {
+			return Principal{}, fmt.Errorf("authenticate: %w", err)
+		}
+		s.keys.put(hash, k, now)
+	}
 	if !k.RevokedAt.IsZero() || (!k.ExpiresAt.IsZero() && now.After(k.ExpiresAt)) {
 		return Principal{}, ErrUnauthorized
 	}
@@ -155,7 +162,59 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 // ListKeys lists API keys (without secrets).
 func (s *Service) ListKeys(ctx context.Context) ([]APIKey, error) { return s.store.ListAPIKeys(ctx) }
 
-// RevokeKey revokes a key at once.
+// RevokeKey revokes a key. This process stops accepting it at once; other registry processes
+// within KeyCacheTTL.
 func (s *Service) RevokeKey(ctx context.Context, id uuid.UUID) error {
-	return s.store.RevokeAPIKey(ctx, id, s.now())
+	if err := s.store.RevokeAPIKey(ctx, id, s.now()); err != nil {
+		return err
+	}
+	s.keys.evict(id)
+	return nil
+}
+
+// KeyCacheTTL bounds how long a process trusts a key it has looked up: authentication costs no
+// database round trip on the hot path, and a revocation reaches every process within this time.
+const KeyCacheTTL = 10 * time.Second
+
+// keyCache remembers looked-up keys for KeyCacheTTL.
+type keyCache struct {
+	mu sync.Mutex
+	m  map[string]cachedKey
+}
+
+type cachedKey struct {
+	key     APIKey
+	fetched time.Time
+}
+
+// maxCachedKeys bounds the cache; past it the cache starts afresh (keys are few in practice).
+const maxCachedKeys = 10_000
+
+func (c *keyCache) get(hash []byte, now time.Time) (APIKey, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[string(hash)]
+	if !ok || now.Sub(e.fetched) > KeyCacheTTL || now.Before(e.fetched) {
+		return APIKey{}, false
+	}
+	return e.key, true
+}
+
+func (c *keyCache) put(hash []byte, k APIKey, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedKeys {
+		c.m = map[string]cachedKey{}
+	}
+	c.m[string(hash)] = cachedKey{key: k, fetched: now}
+}
+
+func (c *keyCache) evict(id uuid.UUID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h, e := range c.m {
+		if e.key.ID == id {
+			delete(c.m, h)
+		}
+	}
 }

@@ -38,23 +38,7 @@ func (s *Service) Resolve(ctx context.Context, rc ReadContext, source, localID s
 	if err := ValidateLocalID(localID); err != nil {
 		return RecordLink{}, err
 	}
-	var out RecordLink
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		rec, err := tx.RecordByKey(ctx, source, localID)
-		if err != nil {
-			return err
-		}
-		l, err := tx.ActiveLink(ctx, rec.ID)
-		if err != nil {
-			return err
-		}
-		cit, err := tx.Survivor(ctx, l.CitizenID)
-		if err != nil {
-			return err
-		}
-		out = RecordLink{Record: rec, Link: l, CitizenID: cit.ID}
-		return tx.InsertAccess(ctx, rc.entry("resolve", cit.ID, []string{"citizen_id"}))
-	})
+	out, err := s.store.ResolveRecord(ctx, source, localID, rc.entry("resolve", uuid.Nil, []string{"citizen_id"}))
 	if err != nil {
 		return RecordLink{}, fmt.Errorf("resolve record: %w", err)
 	}

@@ -24,6 +24,7 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	maxCan int
+	keys   keyCache
 }
 
 // Options configure a Service; zero values take defaults.
@@ -411,20 +412,13 @@ func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Mo
 	if err != nil {
 		return nil, err
 	}
+	// Active links point only to active citizens (a database invariant), so each record's
+	// citizen is already the survivor.
 	best := map[uuid.UUID]matching.Comparison{}
-	survivors := map[uuid.UUID]uuid.UUID{}
 	for _, cr := range recs {
-		cid, ok := survivors[cr.CitizenID]
-		if !ok {
-			c, err := tx.Survivor(ctx, cr.CitizenID)
-			if err != nil {
-				return nil, err
-			}
-			cid, survivors[cr.CitizenID] = c.ID, c.ID
-		}
 		cmp := model.Compare(n, cr.Record.Normalized)
-		if prev, ok := best[cid]; !ok || cmp.Weight > prev.Weight {
-			best[cid] = cmp
+		if prev, ok := best[cr.CitizenID]; !ok || cmp.Weight > prev.Weight {
+			best[cr.CitizenID] = cmp
 		}
 	}
 	out := make([]matching.Candidate, 0, len(best))

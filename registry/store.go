@@ -26,6 +26,11 @@ type Store interface {
 	// RevokeAPIKey revokes a key; ErrNotFound if it does not exist.
 	RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
 
+	// ResolveRecord returns the record's active link followed to the surviving citizen, and writes
+	// the access-log entry (with the citizen filled in) atomically with the read: no entry, no
+	// data. ErrNotFound when the source holds no such record.
+	ResolveRecord(ctx context.Context, source, localID string, entry AccessEntry) (RecordLink, error)
+
 	// Events returns up to limit events with sequence numbers above after, in order.
 	Events(ctx context.Context, after int64, limit int) ([]Event, error)
 	// ExportLinks calls fn for every active link, ordered by source and local ID.

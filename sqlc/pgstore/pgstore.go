@@ -159,6 +159,22 @@ func apiKey(k dbsqlc.ApiKey) registry.APIKey {
 	}
 }
 
+// ResolveRecord implements registry.Store in one statement (see the ResolveAndLog query).
+func (s *Store) ResolveRecord(ctx context.Context, source, localID string, e registry.AccessEntry) (registry.RecordLink, error) {
+	row, err := s.q.ResolveAndLog(ctx, dbsqlc.ResolveAndLogParams{
+		Source: source, LocalID: localID, Reader: e.Source, KeyID: nullUUID(e.KeyID), EndUser: e.EndUser,
+		Purpose: e.Purpose, ClientAddr: inet(e.ClientIP),
+	})
+	if err != nil {
+		return registry.RecordLink{}, mapErr(err)
+	}
+	return registry.RecordLink{
+		Record:    registry.SourceRecord{ID: row.RecordID, Source: source, LocalID: localID, Version: int(row.Version), UpdatedAt: row.UpdatedAt},
+		Link:      registry.Link{RecordID: row.RecordID, CitizenID: row.CitizenID, Kind: registry.LinkKind(row.Kind), Score: row.Score},
+		CitizenID: row.CitizenID,
+	}, nil
+}
+
 // Events implements registry.Store.
 func (s *Store) Events(ctx context.Context, after int64, limit int) ([]registry.Event, error) {
 	rows, err := s.q.EventsAfter(ctx, dbsqlc.EventsAfterParams{Seq: after, Limit: int32(limit)})

@@ -256,10 +256,7 @@ func (t *tx) AppendEvents(ctx context.Context, events []registry.Event) error {
 }
 
 func (t *tx) InsertAccess(ctx context.Context, e registry.AccessEntry) error {
-	var addr pqtype.Inet
-	if ip, err := netip.ParseAddr(e.ClientIP); err == nil {
-		addr = pqtype.Inet{IPNet: netipToIPNet(ip), Valid: true}
-	}
+	addr := inet(e.ClientIP)
 	fields := e.Fields
 	if fields == nil {
 		fields = []string{}
@@ -289,7 +286,12 @@ func sourceRecord(r dbsqlc.SourceRecord) (registry.SourceRecord, error) {
 	return out, nil
 }
 
-func netipToIPNet(ip netip.Addr) net.IPNet {
+// inet converts a client address for the access log; an unparsable one is stored as NULL.
+func inet(addr string) pqtype.Inet {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return pqtype.Inet{}
+	}
 	bits := ip.BitLen()
-	return net.IPNet{IP: net.IP(ip.AsSlice()), Mask: net.CIDRMask(bits, bits)}
+	return pqtype.Inet{IPNet: net.IPNet{IP: net.IP(ip.AsSlice()), Mask: net.CIDRMask(bits, bits)}, Valid: true}
 }

@@ -16,3 +16,29 @@ JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
 WHERE (r.source, r.local_id) > (sqlc.arg(after_source)::text, sqlc.arg(after_local_id)::text)
 ORDER BY r.source, r.local_id
 LIMIT sqlc.arg(page_size)::int;
+
+-- name: ResolveAndLog :one
+-- The hottest path in one statement (one implicit transaction, one round trip): the record's
+-- active link, followed to the surviving citizen, and the access-log row of the read. If the
+-- log row cannot be written, the statement fails and no data is returned.
+WITH RECURSIVE rec AS (
+    SELECT r.id, r.version, r.updated_at, l.citizen_id, l.kind, l.score
+    FROM source_records r
+    JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+    WHERE r.source = sqlc.arg(source) AND r.local_id = sqlc.arg(local_id)
+), chain AS (
+    SELECT c.id, c.merged_into, 0 AS depth FROM citizens c JOIN rec ON c.id = rec.citizen_id
+    UNION ALL
+    SELECT c.id, c.merged_into, chain.depth + 1 FROM citizens c JOIN chain ON c.id = chain.merged_into
+    WHERE chain.depth < 100
+), survivor AS (
+    SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1
+), logged AS (
+    INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr)
+    SELECT sqlc.arg(reader), sqlc.narg(key_id), sqlc.arg(end_user), sqlc.arg(purpose), 'resolve', survivor.id,
+           '{citizen_id}', sqlc.narg(client_addr)
+    FROM survivor
+    RETURNING citizen_id
+)
+SELECT rec.id AS record_id, rec.version, rec.updated_at, rec.kind, rec.score, logged.citizen_id::uuid AS citizen_id
+FROM rec, logged;

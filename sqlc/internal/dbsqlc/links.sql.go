@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -130,4 +131,72 @@ func (q *Queries) LinksExport(ctx context.Context, arg LinksExportParams) ([]Lin
 		return nil, err
 	}
 	return items, nil
+}
+
+const resolveAndLog = `-- name: ResolveAndLog :one
+WITH RECURSIVE rec AS (
+    SELECT r.id, r.version, r.updated_at, l.citizen_id, l.kind, l.score
+    FROM source_records r
+    JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+    WHERE r.source = $1 AND r.local_id = $2
+), chain AS (
+    SELECT c.id, c.merged_into, 0 AS depth FROM citizens c JOIN rec ON c.id = rec.citizen_id
+    UNION ALL
+    SELECT c.id, c.merged_into, chain.depth + 1 FROM citizens c JOIN chain ON c.id = chain.merged_into
+    WHERE chain.depth < 100
+), survivor AS (
+    SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1
+), logged AS (
+    INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr)
+    SELECT $3, $4, $5, $6, 'resolve', survivor.id,
+           '{citizen_id}', $7
+    FROM survivor
+    RETURNING citizen_id
+)
+SELECT rec.id AS record_id, rec.version, rec.updated_at, rec.kind, rec.score, logged.citizen_id::uuid AS citizen_id
+FROM rec, logged
+`
+
+type ResolveAndLogParams struct {
+	Source     string
+	LocalID    string
+	Reader     string
+	KeyID      uuid.NullUUID
+	EndUser    string
+	Purpose    string
+	ClientAddr pqtype.Inet
+}
+
+type ResolveAndLogRow struct {
+	RecordID  int64
+	Version   int32
+	UpdatedAt time.Time
+	Kind      string
+	Score     float64
+	CitizenID uuid.UUID
+}
+
+// The hottest path in one statement (one implicit transaction, one round trip): the record's
+// active link, followed to the surviving citizen, and the access-log row of the read. If the
+// log row cannot be written, the statement fails and no data is returned.
+func (q *Queries) ResolveAndLog(ctx context.Context, arg ResolveAndLogParams) (ResolveAndLogRow, error) {
+	row := q.db.QueryRow(ctx, resolveAndLog,
+		arg.Source,
+		arg.LocalID,
+		arg.Reader,
+		arg.KeyID,
+		arg.EndUser,
+		arg.Purpose,
+		arg.ClientAddr,
+	)
+	var i ResolveAndLogRow
+	err := row.Scan(
+		&i.RecordID,
+		&i.Version,
+		&i.UpdatedAt,
+		&i.Kind,
+		&i.Score,
+		&i.CitizenID,
+	)
+	return i, err
 }
