@@ -13,8 +13,8 @@ const (
 	keyID        = "id" // the NIK or other identifier digits
 	keyNamePair  = "nn" // phonetic codes of the first and last name word, order-free
 	keyNameYear  = "ny" // phonetic code of one name word + birth year
-	keyDateArea  = "da" // full birth date + region (NIK region, else postcode)
-	keyDatePlace = "dl" // full birth date + phonetic code of the locality
+	keyDateArea  = "da" // full birth date + region (NIK region, else postcode, else locality)
+	keyNamePlace = "nl" // phonetic code of the last name word + locality
 	keyPhone     = "ph"
 	keyEmail     = "em"
 )
@@ -42,7 +42,9 @@ func BlockingKeys(n Normalized) []string {
 			keys = append(keys, keyNameYear+":"+phoneticCode(words[0])+":"+year)
 		}
 	default:
-		first, last := phoneticCode(words[0]), phoneticCode(words[len(words)-1])
+		// Three-character codes: two words together stay selective, and a
+		// typo late in a word no longer changes the key.
+		first, last := shortCode(words[0]), shortCode(words[len(words)-1])
 		if first > last {
 			first, last = last, first
 		}
@@ -52,6 +54,11 @@ func BlockingKeys(n Normalized) []string {
 				keyNameYear+":"+phoneticCode(words[len(words)-1])+":"+year)
 		}
 	}
+	loc := mostSpecificPlace(&n)
+	locCode := ""
+	if loc != "" {
+		locCode = phoneticCode(strings.ReplaceAll(loc, " ", ""))
+	}
 	if len(n.BirthDate) == 10 {
 		date := compactDate(n.BirthDate)
 		switch {
@@ -59,10 +66,12 @@ func BlockingKeys(n Normalized) []string {
 			keys = append(keys, keyDateArea+":"+date+":"+n.NIK[:4])
 		case n.Postcode != "":
 			keys = append(keys, keyDateArea+":"+date+":"+n.Postcode)
+		case locCode != "":
+			keys = append(keys, keyDateArea+":"+date+":"+locCode)
 		}
-		if loc := mostSpecificPlace(&n); loc != "" {
-			keys = append(keys, keyDatePlace+":"+date+":"+phoneticCode(strings.ReplaceAll(loc, " ", "")))
-		}
+	}
+	if len(words) > 0 && locCode != "" {
+		keys = append(keys, keyNamePlace+":"+phoneticCode(words[len(words)-1])+":"+locCode)
 	}
 	if n.Phone != "" {
 		keys = append(keys, keyPhone+":"+strings.TrimPrefix(n.Phone, "+"))
@@ -159,6 +168,14 @@ func phoneticCode(w string) string {
 		}
 	}
 	return string(b[:n])
+}
+
+func shortCode(w string) string {
+	c := phoneticCode(w)
+	if len(c) > 3 {
+		c = c[:3]
+	}
+	return c
 }
 
 func soundClass(c byte) byte {

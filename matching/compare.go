@@ -2,14 +2,28 @@ package matching
 
 import (
 	"math"
-	"sort"
 	"strings"
 )
 
 // A comparison level is an index into a field's levels; levelMissing means
-// one side lacks the value, which is neutral evidence (weight 0) for every
-// field: absence says nothing about identity, and a policy that penalised it
-// would push records with sparse data into new citizens.
+// one side lacks the value. The missing-value policy, field by field:
+//
+//	nik          neutral; malformed NIKs still compare as plain identifiers,
+//	             placeholders and values with letters count as missing
+//	name         neutral; also when one record has only a given name and the
+//	             other only a family name and they do not agree (different
+//	             parts of a name are not evidence against each other)
+//	birth_date   neutral; a NIK's encoded date stands in for a missing one;
+//	             impossible dates count as missing; partial dates (year,
+//	             year-month) compare at level "year" only
+//	sex          neutral; NIK-encoded sex, then title-implied sex (Hj., Ni,
+//	             binti) stand in for a missing one
+//	locality     compares the most specific level both records state
+//	             (village, else district, else city); neutral if none
+//	all others   neutral
+//
+// Neutral means weight 0: absence says nothing about identity, and a policy
+// that penalised it would push records with sparse data into new citizens.
 const levelMissing = -1
 
 // cmpResult is one field's comparison before weighting.
@@ -36,6 +50,27 @@ type fieldSpec struct {
 	levels   []string
 	tfLevels []bool
 	compare  func(a, b *Normalized, tf tfLookup) cmpResult
+}
+
+// selfResult is compare(n, n), with a fast path for names (the only
+// comparator whose self-comparison is not a cheap string equality).
+func selfResult(i int, n *Normalized, tf tfLookup) cmpResult {
+	if fieldSpecs[i].name != FieldName {
+		return fieldSpecs[i].compare(n, n, tf)
+	}
+	if len(n.Name) == 0 {
+		return lv(levelMissing)
+	}
+	r := cmpResult{level: 0, tf: true, identical: true}
+	for j, w := range n.Name {
+		if j >= maxNameTokens {
+			break
+		}
+		s, common := tf.surprise(tfName, w)
+		r.shared += s
+		r.common = r.common || common
+	}
+	return r
 }
 
 // Field names, in the fixed order of Comparison.Fields.
@@ -67,7 +102,7 @@ const (
 
 var fieldSpecs = []fieldSpec{
 	{FieldNIK, []string{"exact", "twin", "edit1", "serial", "else"}, []bool{true, false, false, false, false}, compareNIK},
-	{FieldName, []string{"exact", "fuzzy", "subset", "close", "partial", "similar", "else"}, []bool{true, true, true, true, true, false, false}, compareName},
+	{FieldName, []string{"exact", "fuzzy", "subset", "close", "partial", "similar", "else", "sibling"}, []bool{true, true, true, true, true, false, false, false}, compareName},
 	{FieldBirthDate, []string{"exact", "exact_placeholder", "edit1", "near", "year", "else"}, []bool{true, true, false, false, false, false}, compareBirthDate},
 	{FieldSex, []string{"exact", "else"}, []bool{false, false}, compareSex},
 	{FieldBirthPlace, []string{"exact", "fuzzy", "else"}, []bool{true, false, false}, compareBirthPlace},
@@ -172,15 +207,17 @@ func alignTokens(a, b []string, tf tfLookup, table string) alignStats {
 			}
 		}
 	}
-	sort.Slice(cs, func(p, q int) bool {
-		if cs[p].sim != cs[q].sim {
-			return cs[p].sim > cs[q].sim
+	// Insertion sort: at most 64 candidates, and sort.Slice would move the
+	// buffer to the heap on every comparison.
+	for p := 1; p < len(cs); p++ {
+		for q := p; q > 0; q-- {
+			x, y := &cs[q-1], &cs[q]
+			if x.sim > y.sim || x.sim == y.sim && (x.i < y.i || x.i == y.i && x.j < y.j) {
+				break
+			}
+			*x, *y = *y, *x
 		}
-		if cs[p].i != cs[q].i {
-			return cs[p].i < cs[q].i
-		}
-		return cs[p].j < cs[q].j
-	})
+	}
 	var usedA, usedB [maxNameTokens]bool
 	for _, c := range cs {
 		if usedA[c.i] || usedB[c.j] {
@@ -216,6 +253,11 @@ func compareName(a, b *Normalized, tf tfLookup) cmpResult {
 	if a.NameParts != "" && b.NameParts != "" && a.NameParts != b.NameParts && st.strong == 0 {
 		return lv(levelMissing)
 	}
+	// Birth-order names that differ (Dwi / Tri Lestari, I Wayan / I Made
+	// Sudarma) name siblings, who share a household's address and phone.
+	if ox, oy := birthOrder(x), birthOrder(y); ox != 0 && oy != 0 && ox != oy {
+		return lv(7)
+	}
 	nx, ny := min(len(x), maxNameTokens), min(len(y), maxNameTokens)
 	short := min(nx, ny)
 	r := cmpResult{shared: st.sharedSurprise, common: st.common, tf: true}
@@ -244,6 +286,28 @@ func compareName(a, b *Normalized, tf tfLookup) cmpResult {
 	return r
 }
 
+// birthOrders are Javanese ordinal names and Balinese birth-order names
+// (indonesia.md §2.2); the cycle restarts at the fifth Balinese child.
+var birthOrders = map[string]int{
+	"eka": 1, "dwi": 2, "tri": 3, "catur": 4, "panca": 5,
+	"wayan": 1, "putu": 1, "gede": 1, "luh": 1, "made": 2, "kadek": 2, "nengah": 2,
+	"nyoman": 3, "komang": 3, "ketut": 4,
+}
+
+// birthOrder is the birth order a name states, 0 if none or contradictory.
+func birthOrder(name []string) int {
+	o := 0
+	for _, w := range name {
+		if v, ok := birthOrders[w]; ok {
+			if o != 0 && o != v {
+				return 0
+			}
+			o = v
+		}
+	}
+	return o
+}
+
 func compareBirthDate(a, b *Normalized, tf tfLookup) cmpResult {
 	if a.BirthDate == "" || b.BirthDate == "" {
 		return lv(levelMissing)
@@ -268,7 +332,7 @@ func compareBirthDate(a, b *Normalized, tf tfLookup) cmpResult {
 		return lv(5)
 	}
 	if (x.Day == y.Month && x.Month == y.Day && x.Year == y.Year) ||
-		osaDistance(compactDate(a.BirthDate), compactDate(b.BirthDate), 1) <= 1 {
+		osaDistance(a.BirthDate, b.BirthDate, 1) <= 1 {
 		return lv(2)
 	}
 	d := dayNumber(x) - dayNumber(y)
@@ -384,25 +448,34 @@ func compareAddress(a, b *Normalized, _ tfLookup) cmpResult {
 // Jaro-Winkler (numbers must be equal), or the whole strings without spaces
 // when words were split or joined ("pridhamstreet").
 func addressSimilarity(x, y []string) float64 {
-	nx, ny := min(len(x), 12), min(len(y), 12)
-	var usedY [12]bool
+	const maxWords = 12
+	nx, ny := min(len(x), maxWords), min(len(y), maxWords)
+	var usedX, usedY [maxWords]bool
 	sum := 0.0
-	exactAll := nx == ny
+	exact := 0
+	for i := 0; i < nx; i++ { // exact words first: cheap and unambiguous
+		for j := 0; j < ny; j++ {
+			if !usedY[j] && x[i] == y[j] {
+				usedX[i], usedY[j] = true, true
+				exact++
+				break
+			}
+		}
+	}
+	if exact == nx && nx == ny {
+		return 1
+	}
+	sum = float64(exact)
 	for i := 0; i < nx; i++ {
+		if usedX[i] || isDigits(x[i]) {
+			continue
+		}
 		best, bj := 0.0, -1
 		for j := 0; j < ny; j++ {
-			if usedY[j] {
+			if usedY[j] || isDigits(y[j]) {
 				continue
 			}
-			var s float64
-			if x[i] == y[j] {
-				s = 1
-			} else if isDigits(x[i]) || isDigits(y[j]) {
-				s = 0
-			} else {
-				s = jaroWinkler(x[i], y[j])
-			}
-			if s > best {
+			if s := jaroWinkler(x[i], y[j]); s > best {
 				best, bj = s, j
 			}
 		}
@@ -410,14 +483,11 @@ func addressSimilarity(x, y []string) float64 {
 			usedY[bj] = true
 			sum += best
 		}
-		if best < 1 {
-			exactAll = false
-		}
-	}
-	if exactAll {
-		return 1
 	}
 	dice := 2 * sum / float64(nx+ny)
+	if dice >= 0.85 {
+		return dice
+	}
 	joined := jaroWinkler(strings.Join(x, ""), strings.Join(y, "")) - 0.05
 	return math.Max(dice, joined)
 }

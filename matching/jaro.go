@@ -12,6 +12,13 @@ func jaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
 	}
+	// Names and places are short; bound the quadratic work on garbage input.
+	if len(a) > maxJWBytes {
+		a = a[:maxJWBytes]
+	}
+	if len(b) > maxJWBytes {
+		b = b[:maxJWBytes]
+	}
 	if isASCII(a) && isASCII(b) {
 		return jaroWinklerBytes(a, b)
 	}
@@ -19,6 +26,11 @@ func jaroWinkler(a, b string) float64 {
 	ra, rb := toRunes(a, ba[:0]), toRunes(b, bb[:0])
 	return jaroWinklerRunes(ra, rb)
 }
+
+// maxJWBytes bounds the input of jaroWinkler; longer strings are compared
+// on their first maxJWBytes bytes (a cut inside a character only affects
+// that last character).
+const maxJWBytes = 128
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

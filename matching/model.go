@@ -52,6 +52,10 @@ type LevelParams struct {
 	U      float64 `json:"u"`
 	TFBase float64 `json:"tf_base,omitempty"`
 	Fixed  bool    `json:"fixed,omitempty"`
+	// Veto marks a hard negative (twins' consecutive NIK serials): the pair
+	// is scored no higher than DistinctProbability whatever else agrees,
+	// because twins share everything a household shares.
+	Veto bool `json:"veto,omitempty"`
 }
 
 // TermFrequency counts how many records hold each value (values seen once
@@ -109,10 +113,11 @@ type Decision struct {
 func defaultFields() []FieldParams {
 	p := func(level string, m, u float64) LevelParams { return LevelParams{Level: level, M: m, U: u} }
 	return []FieldParams{
-		{FieldNIK, []LevelParams{p("exact", 0.92, 1e-7), {Level: "twin", M: 1e-6, U: 1, Fixed: true},
+		{FieldNIK, []LevelParams{p("exact", 0.92, 1e-7), {Level: "twin", M: 1e-6, U: 1, Fixed: true, Veto: true},
 			p("edit1", 0.04, 1e-5), p("serial", 0.002, 1e-3), p("else", 0.038, 0.999)}},
 		{FieldName, []LevelParams{p("exact", 0.6, 1e-5), p("fuzzy", 0.15, 1e-5), p("subset", 0.1, 1e-4),
-			p("close", 0.05, 1e-4), p("partial", 0.04, 0.01), p("similar", 0.03, 0.005), p("else", 0.03, 0.98)}},
+			p("close", 0.05, 1e-4), p("partial", 0.04, 0.01), p("similar", 0.03, 0.005), p("else", 0.03, 0.98),
+			{Level: "sibling", M: 1e-4, U: 0.01, Fixed: true, Veto: true}}},
 		{FieldBirthDate, []LevelParams{p("exact", 0.85, 5e-5), p("exact_placeholder", 0.85, 2e-3),
 			p("edit1", 0.06, 1e-3), p("near", 0.02, 3e-3), p("year", 0.02, 0.02), p("else", 0.02, 0.97)}},
 		{FieldSex, []LevelParams{p("exact", 0.98, 0.5), p("else", 0.02, 0.5)}},
@@ -239,8 +244,7 @@ func (m *Model) fieldWeight(i int, fp *FieldParams, r cmpResult, a, b *Normalize
 	if w <= 0 || r.level == 0 || r.identical {
 		return w
 	}
-	cmp := fieldSpecs[i].compare
-	return math.Min(w, math.Min(m.rawWeight(fp, cmp(a, a, m)), m.rawWeight(fp, cmp(b, b, m))))
+	return math.Min(w, math.Min(m.rawWeight(fp, selfResult(i, a, m)), m.rawWeight(fp, selfResult(i, b, m))))
 }
 
 // ordered returns the pair in a canonical order so that every comparator
@@ -295,6 +299,7 @@ func compareStrings(a, b []string) int {
 func (m *Model) Compare(a, b Normalized) Comparison {
 	x, y := ordered(&a, &b)
 	c := Comparison{Weight: m.PriorWeight, Fields: make([]FieldComparison, len(fieldSpecs))}
+	veto := -1
 	for i := range fieldSpecs {
 		spec := &fieldSpecs[i]
 		fp := m.fieldParams(i)
@@ -303,9 +308,18 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 		level := "missing"
 		if r.level != levelMissing {
 			level = spec.levels[r.level]
+			if fp != nil && r.level < len(fp.Levels) && fp.Levels[r.level].Veto {
+				veto = i
+			}
 		}
 		c.Fields[i] = FieldComparison{Field: spec.name, Level: level, Weight: w}
 		c.Weight += w
+	}
+	// A veto lowers its own field's bar so that the waterfall still sums
+	// to the total.
+	if cap := m.DistinctWeight(); veto >= 0 && c.Weight > cap {
+		c.Fields[veto].Weight -= c.Weight - cap
+		c.Weight = cap
 	}
 	c.Probability = probability(c.Weight)
 	return c
@@ -316,9 +330,17 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 func (m *Model) Score(a, b *Normalized) float64 {
 	x, y := ordered(a, b)
 	w := m.PriorWeight
+	veto := false
 	for i := range fieldSpecs {
 		r := fieldSpecs[i].compare(x, y, m)
-		w += m.fieldWeight(i, m.fieldParams(i), r, x, y)
+		fp := m.fieldParams(i)
+		w += m.fieldWeight(i, fp, r, x, y)
+		if r.level != levelMissing && fp != nil && r.level < len(fp.Levels) && fp.Levels[r.level].Veto {
+			veto = true
+		}
+	}
+	if cap := m.DistinctWeight(); veto && w > cap {
+		w = cap
 	}
 	return w
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/bangsa/registry/registry"
-	"github.com/bangsa/registry/sqlc/pgstore"
 	"github.com/bangsa/registry/schema/pgtest"
+	"github.com/bangsa/registry/sqlc/pgstore"
 )
 
 // BenchmarkSubmit measures the single-record submit path (validate, normalise, candidate search,
