@@ -33,14 +33,14 @@ type Options struct {
 	Survivorship *Survivorship
 	Clock        func() time.Time
 	Logger       *slog.Logger
-	// MaxCandidateRecords caps the records scored per submission (blocking keys of very common
-	// values can otherwise fan out).
-	MaxCandidateRecords int
+	// MaxRecordsPerKey skips blocking keys held by more records than this: a key that common is
+	// no evidence, and it would make every submission slow.
+	MaxRecordsPerKey int
 }
 
 // NewService returns a Service on store.
 func NewService(store Store, opts Options) *Service {
-	s := &Service{store: store, surv: DefaultSurvivorship(), now: time.Now, log: opts.Logger, maxCan: 500}
+	s := &Service{store: store, surv: DefaultSurvivorship(), now: time.Now, log: opts.Logger, maxCan: 1000}
 	if opts.Survivorship != nil {
 		s.surv = *opts.Survivorship
 	}
@@ -50,8 +50,8 @@ func NewService(store Store, opts Options) *Service {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if opts.MaxCandidateRecords > 0 {
-		s.maxCan = opts.MaxCandidateRecords
+	if opts.MaxRecordsPerKey > 0 {
+		s.maxCan = opts.MaxRecordsPerKey
 	}
 	m := opts.Model
 	if m == nil {
@@ -114,8 +114,9 @@ func requireIdentity(p Person) error {
 	return nil
 }
 
-// submission is the state of one ingest transaction; it is rebuilt from scratch on a retry.
-type submission struct {
+// work is one transaction that changes links: it collects the events to append and recomputes
+// golden records as it goes. It is rebuilt from scratch when the transaction is retried.
+type work struct {
 	s      *Service
 	tx     Tx
 	actor  string
@@ -123,19 +124,27 @@ type submission struct {
 	events []Event
 }
 
+// inWork runs fn in a transaction and appends the events it emitted, last, so that event order
+// is commit order.
+func (s *Service) inWork(ctx context.Context, actor string, fn func(w *work) error) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		w := &work{s: s, tx: tx, actor: actor, model: s.Model()}
+		if err := fn(w); err != nil {
+			return err
+		}
+		return tx.AppendEvents(ctx, w.events)
+	})
+}
+
 func (s *Service) ingest(ctx context.Context, actor, source, localID string, person Person, norm matching.Normalized, issues []matching.Issue) (SubmitResult, error) {
 	if err := requireIdentity(person); err != nil {
 		return SubmitResult{}, err
 	}
 	var res SubmitResult
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		sub := &submission{s: s, tx: tx, actor: actor, model: s.Model()}
+	err := s.inWork(ctx, actor, func(w *work) error {
 		var err error
-		res, err = sub.run(ctx, source, localID, person, norm, issues)
-		if err != nil {
-			return err
-		}
-		return tx.AppendEvents(ctx, sub.events)
+		res, err = w.run(ctx, source, localID, person, norm, issues)
+		return err
 	})
 	if err != nil {
 		return SubmitResult{}, fmt.Errorf("submit record: %w", err)
@@ -143,13 +152,13 @@ func (s *Service) ingest(ctx context.Context, actor, source, localID string, per
 	return res, nil
 }
 
-func (sub *submission) emit(kind string, citizen uuid.UUID, record int64, data any) {
+func (w *work) emit(kind string, citizen uuid.UUID, record int64, data any) {
 	b, _ := json.Marshal(data)
-	sub.events = append(sub.events, Event{Kind: kind, CitizenID: citizen, RecordID: record, Data: b, Actor: sub.actor})
+	w.events = append(w.events, Event{Kind: kind, CitizenID: citizen, RecordID: record, Data: b, Actor: w.actor})
 }
 
-func (sub *submission) run(ctx context.Context, source, localID string, person Person, norm matching.Normalized, issues []matching.Issue) (SubmitResult, error) {
-	tx := sub.tx
+func (w *work) run(ctx context.Context, source, localID string, person Person, norm matching.Normalized, issues []matching.Issue) (SubmitResult, error) {
+	tx := w.tx
 	if err := tx.LockRecordKey(ctx, source, localID); err != nil {
 		return SubmitResult{}, err
 	}
@@ -160,7 +169,7 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 	}
 	hash := person.ContentHash()
 	if found && bytes.Equal(existing.ContentHash, hash) {
-		return sub.unchanged(ctx, existing)
+		return w.unchanged(ctx, existing)
 	}
 
 	rec := SourceRecord{
@@ -176,7 +185,7 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 	}
 	var current *Link
 	if found {
-		sub.emit(EventRecordUpdated, uuid.Nil, rec.ID, map[string]any{"source": source, "local_id": localID, "version": rec.Version})
+		w.emit(EventRecordUpdated, uuid.Nil, rec.ID, map[string]any{"source": source, "local_id": localID, "version": rec.Version})
 		l, err := tx.ActiveLink(ctx, rec.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return SubmitResult{}, err
@@ -186,7 +195,7 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 		}
 	}
 
-	res := SubmitResult{Version: rec.Version, ModelVersion: sub.model.Version, Issues: issues}
+	res := SubmitResult{Version: rec.Version, ModelVersion: w.model.Version, Issues: issues}
 	if current != nil && current.Kind == LinkSteward {
 		// A steward's link is never overridden by automatic matching.
 		cit, err := tx.Survivor(ctx, current.CitizenID)
@@ -194,17 +203,29 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 			return SubmitResult{}, err
 		}
 		res.CitizenID, res.Outcome, res.Score = cit.ID, OutcomeLinked, current.Score
-		if err := sub.refreshGolden(ctx, cit.ID); err != nil {
+		if err := w.refreshGolden(ctx, cit.ID); err != nil {
 			return SubmitResult{}, err
 		}
 		return res, tx.SetRecordOutcome(ctx, rec.ID, res.Outcome, res.Score)
 	}
 
-	cands, err := sub.s.scoreCandidates(ctx, tx, sub.model, rec.Normalized, keys, rec.ID)
+	cands, err := w.s.scoreCandidates(ctx, tx, w.model, rec.Normalized, keys, rec.ID)
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	dec := sub.model.Decide(cands)
+	dec := w.model.Decide(cands)
+	keep, err := w.respectStewards(ctx, &dec, current)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	if keep {
+		// A steward set the record's citizen apart from its best candidate: it stays.
+		res.CitizenID, res.Outcome, res.Score = current.CitizenID, OutcomeLinked, current.Score
+		if err := w.refreshGolden(ctx, current.CitizenID); err != nil {
+			return SubmitResult{}, err
+		}
+		return res, w.tx.SetRecordOutcome(ctx, rec.ID, res.Outcome, res.Score)
+	}
 	var best *matching.Candidate
 	if dec.Best >= 0 && dec.Best < len(dec.Ranked) {
 		best = &dec.Ranked[dec.Best]
@@ -215,7 +236,7 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 	switch dec.Outcome {
 	case matching.OutcomeLink:
 		target := uuid.MustParse(best.ID)
-		if err := sub.linkTo(ctx, rec, current, target, best); err != nil {
+		if err := w.linkTo(ctx, rec, current, target, best); err != nil {
 			return SubmitResult{}, err
 		}
 		res.CitizenID, res.Outcome = target, OutcomeLinked
@@ -224,17 +245,17 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 		if current != nil {
 			cit = current.CitizenID
 		} else {
-			if cit, err = sub.newCitizen(ctx, rec, nil); err != nil {
+			if cit, err = w.newCitizen(ctx, rec, nil); err != nil {
 				return SubmitResult{}, err
 			}
 		}
-		id, err := sub.openReview(ctx, rec, cit, dec)
+		id, err := w.openReview(ctx, rec, cit, dec)
 		if err != nil {
 			return SubmitResult{}, err
 		}
 		res.CitizenID, res.Outcome, res.ReviewID = cit, OutcomeReview, id
 		if current != nil {
-			if err := sub.refreshGolden(ctx, cit); err != nil {
+			if err := w.refreshGolden(ctx, cit); err != nil {
 				return SubmitResult{}, err
 			}
 		}
@@ -247,13 +268,13 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 			if len(others) <= 1 {
 				// The record is its citizen's only record: the citizen simply changes with it.
 				res.CitizenID, res.Outcome = current.CitizenID, OutcomeLinked
-				if err := sub.refreshGolden(ctx, current.CitizenID); err != nil {
+				if err := w.refreshGolden(ctx, current.CitizenID); err != nil {
 					return SubmitResult{}, err
 				}
 				break
 			}
 		}
-		cit, err := sub.newCitizen(ctx, rec, current)
+		cit, err := w.newCitizen(ctx, rec, current)
 		if err != nil {
 			return SubmitResult{}, err
 		}
@@ -263,12 +284,12 @@ func (sub *submission) run(ctx context.Context, source, localID string, person P
 }
 
 // unchanged answers a re-submission of identical content with what the registry holds now.
-func (sub *submission) unchanged(ctx context.Context, rec SourceRecord) (SubmitResult, error) {
-	l, err := sub.tx.ActiveLink(ctx, rec.ID)
+func (w *work) unchanged(ctx context.Context, rec SourceRecord) (SubmitResult, error) {
+	l, err := w.tx.ActiveLink(ctx, rec.ID)
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	cit, err := sub.tx.Survivor(ctx, l.CitizenID)
+	cit, err := w.tx.Survivor(ctx, l.CitizenID)
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -277,7 +298,7 @@ func (sub *submission) unchanged(ctx context.Context, rec SourceRecord) (SubmitR
 		ModelVersion: l.ModelVersion, Explanation: l.Explanation, Issues: rec.Issues, Unchanged: true,
 	}
 	if rec.Outcome == OutcomeReview {
-		if r, err := sub.tx.OpenReview(ctx, rec.ID); err == nil {
+		if r, err := w.tx.OpenReview(ctx, rec.ID); err == nil {
 			res.ReviewID = r.ID
 		} else if !errors.Is(err, ErrNotFound) {
 			return SubmitResult{}, err
@@ -287,8 +308,8 @@ func (sub *submission) unchanged(ctx context.Context, rec SourceRecord) (SubmitR
 }
 
 // linkTo links rec to target, moving it from its current citizen if it had one.
-func (sub *submission) linkTo(ctx context.Context, rec SourceRecord, current *Link, target uuid.UUID, best *matching.Candidate) error {
-	tx := sub.tx
+func (w *work) linkTo(ctx context.Context, rec SourceRecord, current *Link, target uuid.UUID, best *matching.Candidate) error {
+	tx := w.tx
 	cit, err := tx.LockCitizen(ctx, target)
 	if err != nil {
 		return err
@@ -297,43 +318,43 @@ func (sub *submission) linkTo(ctx context.Context, rec SourceRecord, current *Li
 		return fmt.Errorf("%w: candidate citizen %s was retired concurrently", ErrConflict, target)
 	}
 	if current != nil && current.CitizenID == target {
-		return sub.refreshGolden(ctx, target)
+		return w.refreshGolden(ctx, target)
 	}
 	if current != nil {
-		if err := sub.unlink(ctx, rec, current.CitizenID); err != nil {
+		if err := w.unlink(ctx, rec, current.CitizenID); err != nil {
 			return err
 		}
 	}
 	l := Link{
 		RecordID: rec.ID, CitizenID: target, Kind: LinkAuto, Score: best.Comparison.Probability,
-		ModelVersion: sub.model.Version, Explanation: &best.Comparison, Actor: sub.actor,
+		ModelVersion: w.model.Version, Explanation: &best.Comparison, Actor: w.actor,
 	}
 	if err := tx.InsertLink(ctx, l); err != nil {
 		return err
 	}
-	sub.emitLinked(rec, l)
-	return sub.refreshGolden(ctx, target)
+	w.emitLinked(rec, l)
+	return w.refreshGolden(ctx, target)
 }
 
-func (sub *submission) emitLinked(rec SourceRecord, l Link) {
-	sub.emit(EventRecordLinked, l.CitizenID, rec.ID, map[string]any{
+func (w *work) emitLinked(rec SourceRecord, l Link) {
+	w.emit(EventRecordLinked, l.CitizenID, rec.ID, map[string]any{
 		"source": rec.Source, "local_id": rec.LocalID, "kind": l.Kind, "score": l.Score, "model_version": l.ModelVersion,
 	})
 }
 
-func (sub *submission) unlink(ctx context.Context, rec SourceRecord, from uuid.UUID) error {
-	if err := sub.tx.EndLink(ctx, rec.ID, sub.actor); err != nil {
+func (w *work) unlink(ctx context.Context, rec SourceRecord, from uuid.UUID) error {
+	if err := w.tx.EndLink(ctx, rec.ID, w.actor); err != nil {
 		return err
 	}
-	sub.emit(EventRecordUnlinked, from, rec.ID, map[string]any{"source": rec.Source, "local_id": rec.LocalID})
-	return sub.refreshGolden(ctx, from)
+	w.emit(EventRecordUnlinked, from, rec.ID, map[string]any{"source": rec.Source, "local_id": rec.LocalID})
+	return w.refreshGolden(ctx, from)
 }
 
 // newCitizen mints a citizen for rec (moving rec from its current citizen if it had one).
-func (sub *submission) newCitizen(ctx context.Context, rec SourceRecord, current *Link) (uuid.UUID, error) {
-	tx := sub.tx
+func (w *work) newCitizen(ctx context.Context, rec SourceRecord, current *Link) (uuid.UUID, error) {
+	tx := w.tx
 	if current != nil {
-		if err := sub.unlink(ctx, rec, current.CitizenID); err != nil {
+		if err := w.unlink(ctx, rec, current.CitizenID); err != nil {
 			return uuid.Nil, err
 		}
 	}
@@ -341,17 +362,17 @@ func (sub *submission) newCitizen(ctx context.Context, rec SourceRecord, current
 	if err := tx.InsertCitizen(ctx, id); err != nil {
 		return uuid.Nil, err
 	}
-	sub.emit(EventCitizenCreated, id, 0, struct{}{})
-	l := Link{RecordID: rec.ID, CitizenID: id, Kind: LinkAuto, ModelVersion: sub.model.Version, Actor: sub.actor}
+	w.emit(EventCitizenCreated, id, 0, struct{}{})
+	l := Link{RecordID: rec.ID, CitizenID: id, Kind: LinkAuto, ModelVersion: w.model.Version, Actor: w.actor}
 	if err := tx.InsertLink(ctx, l); err != nil {
 		return uuid.Nil, err
 	}
-	sub.emitLinked(rec, l)
-	return id, sub.refreshGolden(ctx, id)
+	w.emitLinked(rec, l)
+	return id, w.refreshGolden(ctx, id)
 }
 
-func (sub *submission) openReview(ctx context.Context, rec SourceRecord, provisional uuid.UUID, dec matching.Decision) (uuid.UUID, error) {
-	if r, err := sub.tx.OpenReview(ctx, rec.ID); err == nil {
+func (w *work) openReview(ctx context.Context, rec SourceRecord, provisional uuid.UUID, dec matching.Decision) (uuid.UUID, error) {
+	if r, err := w.tx.OpenReview(ctx, rec.ID); err == nil {
 		return r.ID, nil // one open review per record: the steward sees the latest version anyway
 	} else if !errors.Is(err, ErrNotFound) {
 		return uuid.Nil, err
@@ -364,30 +385,30 @@ func (sub *submission) openReview(ctx context.Context, rec SourceRecord, provisi
 	}
 	r := Review{
 		ID: uuid.New(), RecordID: rec.ID, CitizenID: provisional, Status: "open",
-		Candidates: cands, Reason: dec.Reason, ModelVersion: sub.model.Version,
+		Candidates: cands, Reason: dec.Reason, ModelVersion: w.model.Version,
 	}
 	if len(cands) > 0 {
 		r.Score = cands[0].Comparison.Probability
 	}
-	if err := sub.tx.InsertReview(ctx, r); err != nil {
+	if err := w.tx.InsertReview(ctx, r); err != nil {
 		return uuid.Nil, err
 	}
 	ids := make([]string, len(cands))
 	for i, c := range cands {
 		ids[i] = c.ID
 	}
-	sub.emit(EventReviewOpened, provisional, rec.ID, map[string]any{"review_id": r.ID, "candidates": ids})
+	w.emit(EventReviewOpened, provisional, rec.ID, map[string]any{"review_id": r.ID, "candidates": ids})
 	return r.ID, nil
 }
 
 // refreshGolden recomputes a citizen's golden record in the current transaction.
-func (sub *submission) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
-	recs, err := sub.tx.CitizenRecords(ctx, citizen)
+func (w *work) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
+	recs, err := w.tx.CitizenRecords(ctx, citizen)
 	if err != nil {
 		return err
 	}
-	g := sub.s.surv.BuildGolden(citizen, recs)
-	changed, err := sub.tx.SaveGolden(ctx, g)
+	g := w.s.surv.BuildGolden(citizen, recs)
+	changed, err := w.tx.SaveGolden(ctx, g)
 	if err != nil {
 		return err
 	}
@@ -397,7 +418,7 @@ func (sub *submission) refreshGolden(ctx context.Context, citizen uuid.UUID) err
 			fields = append(fields, f)
 		}
 		sort.Strings(fields)
-		sub.emit(EventGoldenChanged, citizen, 0, map[string]any{"fields": fields})
+		w.emit(EventGoldenChanged, citizen, 0, map[string]any{"fields": fields})
 	}
 	return nil
 }

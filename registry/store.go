@@ -31,6 +31,11 @@ type Store interface {
 	// data. ErrNotFound when the source holds no such record.
 	ResolveRecord(ctx context.Context, source, localID string, entry AccessEntry) (RecordLink, error)
 
+	// ListReviews returns a page of reviews matching f (already validated).
+	ListReviews(ctx context.Context, f ReviewFilter) ([]ReviewSummary, error)
+	// CitizenEvents returns up to limit events about one citizen, in order.
+	CitizenEvents(ctx context.Context, citizen uuid.UUID, limit int) ([]Event, error)
+
 	// Events returns up to limit events with sequence numbers above after, in order.
 	Events(ctx context.Context, after int64, limit int) ([]Event, error)
 	// ExportLinks calls fn for every active link, ordered by source and local ID.
@@ -54,9 +59,10 @@ type Tx interface {
 	// SetRecordOutcome stores what matching decided for the record's current version.
 	SetRecordOutcome(ctx context.Context, recordID int64, outcome Outcome, score float64) error
 	ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []string) error
-	// CandidateRecords returns up to limit records sharing any blocking key, other than exclude,
-	// with the active citizen each is linked to.
-	CandidateRecords(ctx context.Context, keys []string, exclude int64, limit int) ([]CandidateRecord, error)
+	// CandidateRecords returns the records sharing any blocking key with the query, other than
+	// exclude, with the (active) citizen each is linked to. Keys held by more than maxPerKey
+	// records are skipped as unselective.
+	CandidateRecords(ctx context.Context, keys []string, exclude int64, maxPerKey int) ([]CandidateRecord, error)
 
 	ActiveLink(ctx context.Context, recordID int64) (Link, error)
 	InsertLink(ctx context.Context, l Link) error
@@ -76,6 +82,25 @@ type Tx interface {
 
 	InsertReview(ctx context.Context, r Review) error
 	OpenReview(ctx context.Context, recordID int64) (Review, error)
+
+	RecordByID(ctx context.Context, id int64) (SourceRecord, error)
+	ReviewByID(ctx context.Context, id uuid.UUID) (Review, error)
+	// DecideReview closes an open review at the given version; ErrConflict if it is no longer
+	// open at that version.
+	DecideReview(ctx context.Context, id uuid.UUID, version int, status, actor string) error
+
+	// EndCitizenLinks ends every active link of a citizen and returns them.
+	EndCitizenLinks(ctx context.Context, citizen uuid.UUID, actor string) ([]Link, error)
+	RetireCitizen(ctx context.Context, id, survivor uuid.UUID) error
+	ReactivateCitizen(ctx context.Context, id uuid.UUID) error
+	InsertMerge(ctx context.Context, m Merge) error
+	// MergeInForce returns (and locks) the merge that retired a citizen and was not undone.
+	MergeInForce(ctx context.Context, retired uuid.UUID) (Merge, error)
+	UndoMerge(ctx context.Context, id uuid.UUID, actor string) error
+	InsertDistinction(ctx context.Context, a, b uuid.UUID, reason, actor string) error
+	// Distinctions returns the pairs among the given active citizens that a steward recorded as
+	// different people (including through citizens since merged into them).
+	Distinctions(ctx context.Context, ids []uuid.UUID) ([][2]uuid.UUID, error)
 
 	// AppendEvents numbers and stores events; call it last in a transaction (it takes the lock
 	// that makes sequence order equal commit order).

@@ -181,14 +181,7 @@ func (s *Store) Events(ctx context.Context, after int64, limit int) ([]registry.
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	out := make([]registry.Event, len(rows))
-	for i, e := range rows {
-		out[i] = registry.Event{
-			Seq: e.Seq, Kind: e.Kind, CitizenID: e.CitizenID.UUID, RecordID: e.RecordID.Int64,
-			Data: e.Data, Actor: e.Actor, CreatedAt: e.CreatedAt,
-		}
-	}
-	return out, nil
+	return events(rows), nil
 }
 
 // exportPage is the keyset page size of ExportLinks: large enough to be fast, small enough that

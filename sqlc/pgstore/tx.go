@@ -88,8 +88,8 @@ func (t *tx) ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []str
 	return mapErr(t.q.BlockingKeysInsert(ctx, dbsqlc.BlockingKeysInsertParams{Keys: keys, RecordID: recordID}))
 }
 
-func (t *tx) CandidateRecords(ctx context.Context, keys []string, exclude int64, limit int) ([]registry.CandidateRecord, error) {
-	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: keys, Exclude: exclude, MaxRecords: int32(limit)})
+func (t *tx) CandidateRecords(ctx context.Context, keys []string, exclude int64, maxPerKey int) ([]registry.CandidateRecord, error) {
+	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: keys, Exclude: exclude, MaxPerKey: int32(maxPerKey)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -113,12 +113,17 @@ func (t *tx) ActiveLink(ctx context.Context, recordID int64) (registry.Link, err
 		RecordID: l.RecordID, CitizenID: l.CitizenID, Kind: registry.LinkKind(l.Kind), Score: l.Score,
 		ModelVersion: l.ModelVersion, Actor: l.Actor, Reason: l.Reason, CreatedAt: l.CreatedAt,
 	}
-	if l.Explanation.Valid {
-		if err := json.Unmarshal(l.Explanation.RawMessage, &out.Explanation); err != nil {
-			return registry.Link{}, fmt.Errorf("decode link explanation: %w", err)
-		}
+	return out, decodeExplanation(l.Explanation, &out)
+}
+
+func decodeExplanation(raw pqtype.NullRawMessage, l *registry.Link) error {
+	if !raw.Valid {
+		return nil
 	}
-	return out, nil
+	if err := json.Unmarshal(raw.RawMessage, &l.Explanation); err != nil {
+		return fmt.Errorf("decode link explanation: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) InsertLink(ctx context.Context, l registry.Link) error {
@@ -221,6 +226,10 @@ func (t *tx) OpenReview(ctx context.Context, recordID int64) (registry.Review, e
 	if err != nil {
 		return registry.Review{}, mapErr(err)
 	}
+	return review(r)
+}
+
+func review(r dbsqlc.Review) (registry.Review, error) {
 	out := registry.Review{
 		ID: r.ID, RecordID: r.RecordID, CitizenID: r.CitizenID, Status: r.Status, Score: r.Score,
 		Reason: r.Reason, ModelVersion: r.ModelVersion, Version: int(r.Version), CreatedAt: r.CreatedAt,

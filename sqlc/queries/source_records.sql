@@ -31,15 +31,24 @@ SELECT unnest(sqlc.arg(keys)::text[]), sqlc.arg(record_id)::bigint
 ON CONFLICT DO NOTHING;
 
 -- name: CandidateRecords :many
--- Records sharing any blocking key with the query, with the citizen each is actively linked to.
-SELECT sqlc.embed(r), l.citizen_id
-FROM source_records r
-JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
-WHERE r.id IN (
-    SELECT DISTINCT b.record_id FROM blocking_keys b
-    WHERE b.key = ANY (sqlc.arg(keys)::text[]) AND b.record_id <> sqlc.arg(exclude)::bigint
-    LIMIT sqlc.arg(max_records)::int
+-- Records sharing a blocking key with the query, with the citizen each is actively linked to.
+-- A key held by more than max_per_key records (a very common name in one year, say) is too
+-- unselective to be evidence and is skipped, which bounds the work of every submission.
+WITH keys AS (
+    SELECT unnest(sqlc.arg(keys)::text[]) AS key
+), usable AS (
+    SELECT k.key FROM keys k
+    WHERE (SELECT count(*) FROM (
+        SELECT 1 FROM blocking_keys b WHERE b.key = k.key LIMIT sqlc.arg(max_per_key)::int + 1) x
+    ) <= sqlc.arg(max_per_key)::int
+), ids AS (
+    SELECT DISTINCT b.record_id FROM blocking_keys b JOIN usable u ON u.key = b.key
+    WHERE b.record_id <> sqlc.arg(exclude)::bigint
 )
+SELECT sqlc.embed(r), l.citizen_id
+FROM ids
+JOIN source_records r ON r.id = ids.record_id
+JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
 ORDER BY r.id;
 
 -- name: CitizenRecords :many

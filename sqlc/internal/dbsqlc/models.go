@@ -49,6 +49,14 @@ type Citizen struct {
 	UpdatedAt  time.Time
 }
 
+type Distinction struct {
+	CitizenA  uuid.UUID
+	CitizenB  uuid.UUID
+	Reason    string
+	Actor     string
+	CreatedAt time.Time
+}
+
 type Event struct {
 	Seq       int64
 	Kind      string
@@ -91,6 +99,18 @@ type MatchModel struct {
 	Params    []byte
 	Active    bool
 	CreatedAt time.Time
+}
+
+type Merge struct {
+	ID        uuid.UUID
+	Retired   uuid.UUID
+	Survivor  uuid.UUID
+	RecordIds []int64
+	Reason    string
+	Actor     string
+	CreatedAt time.Time
+	UndoneAt  pgtype.Timestamptz
+	UndoneBy  pgtype.Text
 }
 
 type Review struct {

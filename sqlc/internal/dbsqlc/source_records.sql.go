@@ -38,21 +38,28 @@ func (q *Queries) BlockingKeysInsert(ctx context.Context, arg BlockingKeysInsert
 }
 
 const candidateRecords = `-- name: CandidateRecords :many
-SELECT r.id, r.source, r.local_id, r.version, r.content_hash, r.raw, r.normalized, r.issues, r.outcome, r.score, r.created_at, r.updated_at, l.citizen_id
-FROM source_records r
-JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
-WHERE r.id IN (
-    SELECT DISTINCT b.record_id FROM blocking_keys b
-    WHERE b.key = ANY ($1::text[]) AND b.record_id <> $2::bigint
-    LIMIT $3::int
+WITH keys AS (
+    SELECT unnest($1::text[]) AS key
+), usable AS (
+    SELECT k.key FROM keys k
+    WHERE (SELECT count(*) FROM (
+        SELECT 1 FROM blocking_keys b WHERE b.key = k.key LIMIT $2::int + 1) x
+    ) <= $2::int
+), ids AS (
+    SELECT DISTINCT b.record_id FROM blocking_keys b JOIN usable u ON u.key = b.key
+    WHERE b.record_id <> $3::bigint
 )
+SELECT r.id, r.source, r.local_id, r.version, r.content_hash, r.raw, r.normalized, r.issues, r.outcome, r.score, r.created_at, r.updated_at, l.citizen_id
+FROM ids
+JOIN source_records r ON r.id = ids.record_id
+JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
 ORDER BY r.id
 `
 
 type CandidateRecordsParams struct {
-	Keys       []string
-	Exclude    int64
-	MaxRecords int32
+	Keys      []string
+	MaxPerKey int32
+	Exclude   int64
 }
 
 type CandidateRecordsRow struct {
@@ -60,9 +67,11 @@ type CandidateRecordsRow struct {
 	CitizenID    uuid.UUID
 }
 
-// Records sharing any blocking key with the query, with the citizen each is actively linked to.
+// Records sharing a blocking key with the query, with the citizen each is actively linked to.
+// A key held by more than max_per_key records (a very common name in one year, say) is too
+// unselective to be evidence and is skipped, which bounds the work of every submission.
 func (q *Queries) CandidateRecords(ctx context.Context, arg CandidateRecordsParams) ([]CandidateRecordsRow, error) {
-	rows, err := q.db.Query(ctx, candidateRecords, arg.Keys, arg.Exclude, arg.MaxRecords)
+	rows, err := q.db.Query(ctx, candidateRecords, arg.Keys, arg.MaxPerKey, arg.Exclude)
 	if err != nil {
 		return nil, err
 	}
