@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -36,7 +37,11 @@ func (s *server) problem(ctx context.Context, err error) error {
 		if errors.As(err, &ve) {
 			details := make([]error, len(ve.Fields))
 			for i, f := range ve.Fields {
-				details[i] = &huma.ErrorDetail{Location: "body." + f.Field, Message: f.Message}
+				loc := f.Field
+				if !strings.Contains(loc, ".") {
+					loc = "body." + loc // domain fields are the request body's
+				}
+				details[i] = &huma.ErrorDetail{Location: loc, Message: f.Message}
 			}
 			return huma.NewError(e.status, "the request has invalid fields", details...)
 		}

@@ -105,6 +105,8 @@ func (s *server) register(api huma.API) {
 		Errors:      []int{401, 403, 422, 503},
 	}, s.events)
 
+	s.registerSteward(api)
+
 	huma.Register(api, huma.Operation{
 		OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Summary: "Liveness", Tags: []string{"health"},
 	}, func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
@@ -163,7 +165,7 @@ func (s *server) resolve(ctx context.Context, in *resolveInput) (*resolveOutput,
 func (s *server) citizen(ctx context.Context, in *citizenInput) (*citizenOutput, error) {
 	id, err := uuid.Parse(in.ID)
 	if err != nil {
-		return nil, s.problem(ctx, registry.Invalid("citizen_id", "is not a UUID"))
+		return nil, s.problem(ctx, registry.Invalid("path.citizen_id", "is not a UUID"))
 	}
 	v, err := s.svc.Citizen(ctx, readContext(ctx, in.Purpose, in.EndUser), id)
 	if err != nil {
@@ -176,7 +178,7 @@ func (s *server) citizen(ctx context.Context, in *citizenInput) (*citizenOutput,
 	}
 	for f, g := range v.Golden.Fields {
 		gf := GoldenField{Value: g.Value, Source: g.Source, Rule: g.Rule, Since: g.Since}
-		if g.Source == p.Source || p.Has(registry.ScopeAdmin) {
+		if g.Source == p.Source || p.Has(registry.ScopeAdmin) || p.Has(registry.ScopeSteward) {
 			gf.LocalID = g.LocalID
 		}
 		body.Golden[f] = gf
@@ -208,17 +210,23 @@ func (s *server) events(ctx context.Context, in *eventsInput) (*eventsOutput, er
 	}
 	body := EventsResponse{Events: make([]Event, len(evs)), Next: in.After}
 	for i, e := range evs {
-		ev := Event{Seq: e.Seq, Kind: e.Kind, Actor: e.Actor, CreatedAt: e.CreatedAt, Data: map[string]any{}}
-		if e.CitizenID != uuid.Nil {
-			ev.CitizenID = e.CitizenID.String()
+		if body.Events[i], err = eventView(e); err != nil {
+			return nil, s.problem(ctx, err)
 		}
-		if len(e.Data) > 0 {
-			if err := json.Unmarshal(e.Data, &ev.Data); err != nil {
-				return nil, s.problem(ctx, err)
-			}
-		}
-		body.Events[i] = ev
 		body.Next = e.Seq
 	}
 	return &eventsOutput{Body: body}, nil
+}
+
+func eventView(e registry.Event) (Event, error) {
+	ev := Event{Seq: e.Seq, Kind: e.Kind, Actor: e.Actor, CreatedAt: e.CreatedAt, Data: map[string]any{}}
+	if e.CitizenID != uuid.Nil {
+		ev.CitizenID = e.CitizenID.String()
+	}
+	if len(e.Data) > 0 {
+		if err := json.Unmarshal(e.Data, &ev.Data); err != nil {
+			return Event{}, err
+		}
+	}
+	return ev, nil
 }

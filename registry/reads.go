@@ -46,8 +46,8 @@ func (s *Service) Resolve(ctx context.Context, rc ReadContext, source, localID s
 }
 
 // Citizen returns a citizen's golden record, following merges: a retired ID answers with its
-// survivor. Deny by default: a source reads only citizens it holds a record of (admin reads all),
-// and sees the local IDs of its own records only.
+// survivor. Deny by default: a source reads only citizens it holds a record of, and sees the
+// local IDs of its own records only; stewards and admins read every citizen.
 func (s *Service) Citizen(ctx context.Context, rc ReadContext, id uuid.UUID) (CitizenView, error) {
 	p := rc.Principal
 	if err := p.Require(ScopeRead); err != nil {
@@ -64,16 +64,17 @@ func (s *Service) Citizen(ctx context.Context, rc ReadContext, id uuid.UUID) (Ci
 			return err
 		}
 		var refs []RecordRef
+		all := p.Has(ScopeAdmin) || p.Has(ScopeSteward)
 		holds := false
 		for _, r := range recs {
 			if r.Source == p.Source {
 				holds = true
 			}
-			if r.Source == p.Source || p.Has(ScopeAdmin) {
+			if r.Source == p.Source || all {
 				refs = append(refs, RecordRef{Source: r.Source, LocalID: r.LocalID})
 			}
 		}
-		if !holds && !p.Has(ScopeAdmin) {
+		if !holds && !all {
 			// Same answer as a missing citizen: a ministry cannot probe which IDs exist.
 			return ErrNotFound
 		}
