@@ -274,3 +274,29 @@ func TestOpenAPIGolden(t *testing.T) {
 		t.Fatalf("the OpenAPI document changed; review the diff and run go test ./api -update")
 	}
 }
+
+func TestRateLimitPerKey(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewPool(t)
+	svc := registry.NewService(pgstore.New(pool), registry.Options{})
+	h, _ := api.New(svc, api.Options{RateLimit: 1, RateBurst: 3})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := &client{t: t, srv: srv, svc: svc, pool: pool}
+	limited := c.key("kemenkes", registry.ScopeResolve)
+	other := c.key("djp", registry.ScopeResolve)
+	path := "/v1/sources/kemenkes/records/none"
+	for i := range 3 {
+		if res := c.do("GET", path, limited, nil, readHeaders...); res.status != http.StatusNotFound {
+			t.Fatalf("request %d within the burst: %d", i, res.status)
+		}
+	}
+	res := c.do("GET", path, limited, nil, readHeaders...)
+	if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") == "" {
+		t.Fatalf("over the limit: %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
+	}
+	// Another key is not affected.
+	if res := c.do("GET", "/v1/sources/djp/records/none", other, nil, readHeaders...); res.status != http.StatusNotFound {
+		t.Fatalf("another key: %d", res.status)
+	}
+}

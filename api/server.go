@@ -8,8 +8,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,17 +32,22 @@ const MaxBodyBytes = 64 << 10
 // Options configure the HTTP handler.
 type Options struct {
 	Logger *slog.Logger
+	// RateLimit is each API key's sustained requests per second (0: unlimited); RateBurst the
+	// bucket size (0: one second's worth).
+	RateLimit float64
+	RateBurst int
 }
 
 type server struct {
-	svc *registry.Service
-	log *slog.Logger
+	svc    *registry.Service
+	log    *slog.Logger
+	limits *keyLimiter
 }
 
 // New returns the registry's HTTP handler and its huma API (whose OpenAPI document the caller may
 // serialise).
 func New(svc *registry.Service, opts Options) (http.Handler, huma.API) {
-	s := &server{svc: svc, log: opts.Logger}
+	s := &server{svc: svc, log: opts.Logger, limits: newKeyLimiter(opts.RateLimit, opts.RateBurst)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -175,6 +182,11 @@ func (s *server) authenticate(api huma.API) func(huma.Context, func(huma.Context
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="registry", error="invalid_token"`)
 			se := s.problem(ctx.Context(), err).(huma.StatusError)
 			huma.WriteErr(api, ctx, se.GetStatus(), se.Error())
+			return
+		}
+		if ok, wait := s.limits.allow(p.KeyID, time.Now()); !ok {
+			ctx.SetHeader("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			huma.WriteErr(api, ctx, http.StatusTooManyRequests, "rate limit of this API key exceeded; retry after the Retry-After delay")
 			return
 		}
 		next(huma.WithValue(ctx, keyPrincipal, p))

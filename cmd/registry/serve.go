@@ -20,6 +20,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	d.register(fs)
 	addr := fs.String("addr", envOr("REGISTRY_ADDR", ":8080"), "listen address (env REGISTRY_ADDR)")
 	demo := fs.Bool("demo", false, "load a small synthetic population into an empty registry on first start")
+	rateLimit := fs.Float64("rate-limit", envFloat("REGISTRY_RATE_LIMIT", 200), "sustained requests per second per API key, 0 for none (env REGISTRY_RATE_LIMIT)")
+	rateBurst := fs.Int("rate-burst", 400, "burst of requests per API key")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	_ = demo
 
-	handler, _ := api.New(svc, api.Options{Logger: log})
+	handler, _ := api.New(svc, api.Options{Logger: log, RateLimit: *rateLimit, RateBurst: *rateBurst})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
