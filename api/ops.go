@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -15,8 +16,9 @@ var bearer = []map[string][]string{{"bearer": {}}}
 
 // ReadHeaders are carried by every read of citizen data and written to the access log.
 type ReadHeaders struct {
-	Purpose string `header:"X-Purpose" required:"true" minLength:"1" maxLength:"200" doc:"Why the data is read (e.g. a service or case type); shown to the citizen."`
-	EndUser string `header:"X-End-User" required:"true" minLength:"1" maxLength:"200" doc:"The ministry's own ID of the person or system reading."`
+	Purpose           string    `header:"X-Purpose" required:"true" minLength:"1" maxLength:"200" doc:"Why the data is read (e.g. a service or case type); shown to the citizen."`
+	EndUser           string    `header:"X-End-User" required:"true" minLength:"1" maxLength:"200" doc:"The ministry's own ID of the person or system reading."`
+	ConfidentialUntil time.Time `header:"X-Confidential-Until" doc:"Withhold this read from the citizen's view until then (e.g. an investigation); needs a confidential grant."`
 }
 
 type submitInput struct {
@@ -106,6 +108,7 @@ func (s *server) register(api huma.API) {
 	}, s.events)
 
 	s.registerSteward(api)
+	s.registerCitizenPortal(api)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Summary: "Liveness", Tags: []string{"health"},
@@ -152,7 +155,7 @@ func (s *server) submit(ctx context.Context, in *submitInput) (*submitOutput, er
 }
 
 func (s *server) resolve(ctx context.Context, in *resolveInput) (*resolveOutput, error) {
-	rl, err := s.svc.Resolve(ctx, readContext(ctx, in.Purpose, in.EndUser), in.Source, in.LocalID)
+	rl, err := s.svc.Resolve(ctx, readContext(ctx, in.ReadHeaders), in.Source, in.LocalID)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
@@ -167,21 +170,13 @@ func (s *server) citizen(ctx context.Context, in *citizenInput) (*citizenOutput,
 	if err != nil {
 		return nil, s.problem(ctx, registry.Invalid("path.citizen_id", "is not a UUID"))
 	}
-	v, err := s.svc.Citizen(ctx, readContext(ctx, in.Purpose, in.EndUser), id)
+	v, err := s.svc.Citizen(ctx, readContext(ctx, in.ReadHeaders), id)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	p := principal(ctx)
 	body := CitizenResponse{
 		CitizenID: v.Citizen.ID.String(), RequestedID: id.String(), Retired: v.Citizen.ID != id,
-		Golden: map[string]GoldenField{}, Version: v.Golden.Version, Records: []RecordRef{},
-	}
-	for f, g := range v.Golden.Fields {
-		gf := GoldenField{Value: g.Value, Source: g.Source, Rule: g.Rule, Since: g.Since}
-		if g.Source == p.Source || p.Has(registry.ScopeAdmin) || p.Has(registry.ScopeSteward) {
-			gf.LocalID = g.LocalID
-		}
-		body.Golden[f] = gf
+		Golden: goldenFields(v.Golden), Version: v.Golden.Version, Records: []RecordRef{},
 	}
 	for _, r := range v.Records {
 		body.Records = append(body.Records, RecordRef{Source: r.Source, LocalID: r.LocalID})
@@ -190,7 +185,7 @@ func (s *server) citizen(ctx context.Context, in *citizenInput) (*citizenOutput,
 }
 
 func (s *server) match(ctx context.Context, in *matchInput) (*matchOutput, error) {
-	res, err := s.svc.Match(ctx, readContext(ctx, in.Purpose, in.EndUser), in.Body.person())
+	res, err := s.svc.Match(ctx, readContext(ctx, in.ReadHeaders), in.Body.person())
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -193,7 +193,8 @@ func (s *server) authenticate(api huma.API) func(huma.Context, func(huma.Context
 	}
 }
 
-func readContext(ctx context.Context, purpose, endUser string) registry.ReadContext {
+func readContext(ctx context.Context, h ReadHeaders) registry.ReadContext {
 	ip, _ := ctx.Value(keyClientIP).(string)
-	return registry.ReadContext{Principal: principal(ctx), Purpose: purpose, EndUser: endUser, ClientIP: ip}
+	return registry.ReadContext{Principal: principal(ctx), Purpose: h.Purpose, EndUser: h.EndUser, ClientIP: ip,
+		ConfidentialUntil: h.ConfidentialUntil}
 }

@@ -273,21 +273,19 @@ func recordView(r registry.SourceRecord) SourceRecordView {
 }
 
 func citizenDetail(c registry.CitizenDetail) CitizenDetail {
-	d := CitizenDetail{CitizenID: c.Citizen.ID.String(), Golden: goldenFields(c.Golden, true), Records: make([]SourceRecordView, len(c.Records))}
+	d := CitizenDetail{CitizenID: c.Citizen.ID.String(), Golden: goldenFields(c.Golden), Records: make([]SourceRecordView, len(c.Records))}
 	for i, r := range c.Records {
 		d.Records[i] = recordView(r)
 	}
 	return d
 }
 
-func goldenFields(g registry.GoldenRecord, withLocalIDs bool) map[string]GoldenField {
+// goldenFields converts a golden record the service has already filtered for the reader (hidden
+// fields removed, local IDs blanked where not visible).
+func goldenFields(g registry.GoldenRecord) map[string]GoldenField {
 	out := map[string]GoldenField{}
 	for f, v := range g.Fields {
-		gf := GoldenField{Value: v.Value, Source: v.Source, Rule: v.Rule, Since: v.Since}
-		if withLocalIDs {
-			gf.LocalID = v.LocalID
-		}
-		out[f] = gf
+		out[f] = GoldenField{Value: v.Value, Source: v.Source, LocalID: v.LocalID, Rule: v.Rule, Since: v.Since}
 	}
 	return out
 }
@@ -302,7 +300,7 @@ func (s *server) getReview(ctx context.Context, in *reviewDetailInput) (*reviewD
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	d, err := s.svc.ReviewDetail(ctx, readContext(ctx, in.Purpose, in.EndUser), id)
+	d, err := s.svc.ReviewDetail(ctx, readContext(ctx, in.ReadHeaders), id)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
@@ -397,7 +395,7 @@ func (s *server) history(ctx context.Context, in *historyInput) (*struct{ Body H
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	evs, err := s.svc.History(ctx, readContext(ctx, in.Purpose, in.EndUser), id, in.Limit)
+	evs, err := s.svc.History(ctx, readContext(ctx, in.ReadHeaders), id, in.Limit)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

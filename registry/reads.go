@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -16,13 +17,31 @@ type ReadContext struct {
 	EndUser   string
 	Purpose   string
 	ClientIP  string
+	// ConfidentialUntil marks the read confidential until then (needs a confidential grant).
+	ConfidentialUntil time.Time
 }
 
 func (rc ReadContext) entry(op string, citizen uuid.UUID, fields []string) AccessEntry {
 	return AccessEntry{
 		Source: rc.Principal.Source, KeyID: rc.Principal.KeyID, EndUser: rc.EndUser, Purpose: rc.Purpose,
-		Operation: op, CitizenID: citizen, Fields: fields, ClientIP: rc.ClientIP,
+		Operation: op, CitizenID: citizen, Fields: fields, ClientIP: rc.ClientIP, ConfidentialUntil: rc.ConfidentialUntil,
 	}
+}
+
+// checkRead validates what every read of citizen data must carry, and returns the reader's
+// visibility.
+func (s *Service) checkRead(ctx context.Context, rc ReadContext) (visibility, error) {
+	if rc.Purpose == "" || rc.EndUser == "" {
+		return visibility{}, Invalid("purpose", "every read of citizen data needs a purpose and an end user")
+	}
+	v, err := s.visibilityOf(ctx, rc.Principal.Source)
+	if err != nil {
+		return visibility{}, err
+	}
+	if !rc.ConfidentialUntil.IsZero() && !v.confidential && !rc.Principal.Has(ScopeAdmin) {
+		return visibility{}, fmt.Errorf("%w: this source may not mark reads confidential", ErrForbidden)
+	}
+	return v, nil
 }
 
 // Resolve maps a source's local ID to its citizen (following merges). A source resolves only
@@ -38,6 +57,9 @@ func (s *Service) Resolve(ctx context.Context, rc ReadContext, source, localID s
 	if err := ValidateLocalID(localID); err != nil {
 		return RecordLink{}, err
 	}
+	if _, err := s.checkRead(ctx, rc); err != nil {
+		return RecordLink{}, err
+	}
 	out, err := s.store.ResolveRecord(ctx, source, localID, rc.entry("resolve", uuid.Nil, []string{"citizen_id"}))
 	if err != nil {
 		return RecordLink{}, fmt.Errorf("resolve record: %w", err)
@@ -46,15 +68,21 @@ func (s *Service) Resolve(ctx context.Context, rc ReadContext, source, localID s
 }
 
 // Citizen returns a citizen's golden record, following merges: a retired ID answers with its
-// survivor. Deny by default: a source reads only citizens it holds a record of, and sees the
-// local IDs of its own records only; stewards and admins read every citizen.
+// survivor. Deny by default: a source reads only citizens it holds a record of (unless granted
+// read_all), sees the local IDs of its own records only (unless granted cross_reference), and
+// never sees fields a hide_field grant withholds; stewards and admins read every citizen whole.
+// The returned golden record is already filtered for the reader.
 func (s *Service) Citizen(ctx context.Context, rc ReadContext, id uuid.UUID) (CitizenView, error) {
 	p := rc.Principal
 	if err := p.Require(ScopeRead); err != nil {
 		return CitizenView{}, err
 	}
+	vis, err := s.checkRead(ctx, rc)
+	if err != nil {
+		return CitizenView{}, err
+	}
 	var v CitizenView
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		cit, err := tx.Survivor(ctx, id)
 		if err != nil {
 			return err
@@ -70,11 +98,11 @@ func (s *Service) Citizen(ctx context.Context, rc ReadContext, id uuid.UUID) (Ci
 			if r.Source == p.Source {
 				holds = true
 			}
-			if r.Source == p.Source || all {
+			if r.Source == p.Source || all || vis.seesLocalIDsOf(r.Source) {
 				refs = append(refs, RecordRef{Source: r.Source, LocalID: r.LocalID})
 			}
 		}
-		if !holds && !all {
+		if !holds && !all && !vis.readAll {
 			// Same answer as a missing citizen: a ministry cannot probe which IDs exist.
 			return ErrNotFound
 		}
@@ -82,6 +110,17 @@ func (s *Service) Citizen(ctx context.Context, rc ReadContext, id uuid.UUID) (Ci
 		if err != nil {
 			return err
 		}
+		shown := map[string]GoldenValue{}
+		for f, val := range g.Fields {
+			if !all && vis.hides(f, val.Source) {
+				continue
+			}
+			if !all && val.Source != p.Source && !vis.seesLocalIDsOf(val.Source) {
+				val.LocalID = ""
+			}
+			shown[f] = val
+		}
+		g.Fields = shown
 		v = CitizenView{Citizen: cit, Requested: id, Golden: g, Records: refs}
 		fields := make([]string, 0, len(g.Fields))
 		for _, f := range PersonFields {
@@ -112,6 +151,9 @@ func (s *Service) Match(ctx context.Context, rc ReadContext, person Person) (Mat
 	}
 	norm, issues := matching.Normalize(person.MatchingRecord())
 	if err := person.Strict(issues); err != nil {
+		return MatchResult{}, err
+	}
+	if _, err := s.checkRead(ctx, rc); err != nil {
 		return MatchResult{}, err
 	}
 	hasName := person.FullName != "" || person.GivenName != "" || person.FamilyName != ""

@@ -146,6 +146,8 @@ type AccessEntry struct {
 	CitizenID uuid.UUID
 	Fields    []string
 	ClientIP  string
+	// ConfidentialUntil withholds the entry from the citizen until then (zero: not confidential).
+	ConfidentialUntil time.Time
 }
 
 // RecordLink is a source record with its active link, the answer of a resolve.

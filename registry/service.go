@@ -25,6 +25,7 @@ type Service struct {
 	log    *slog.Logger
 	maxCan int
 	keys   keyCache
+	grants grantCache
 }
 
 // Options configure a Service; zero values take defaults.

@@ -140,6 +140,9 @@ func (s *Service) ReviewDetail(ctx context.Context, rc ReadContext, id uuid.UUID
 	if _, err := requireSteward(rc.Principal); err != nil {
 		return ReviewDetail{}, err
 	}
+	if _, err := s.checkRead(ctx, rc); err != nil {
+		return ReviewDetail{}, err
+	}
 	var d ReviewDetail
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		r, err := tx.ReviewByID(ctx, id)
@@ -379,6 +382,9 @@ func (s *Service) MoveRecord(ctx context.Context, p Principal, source, localID s
 // order: who changed what, when, with which model version or steward.
 func (s *Service) History(ctx context.Context, rc ReadContext, citizen uuid.UUID, limit int) ([]Event, error) {
 	if _, err := requireSteward(rc.Principal); err != nil {
+		return nil, err
+	}
+	if _, err := s.checkRead(ctx, rc); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > MaxPageSize {

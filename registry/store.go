@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/bangsa/registry/matching"
 )
 
 // Store is the persistence the registry needs. The PostgreSQL adapter (sqlc/pgstore) implements
@@ -36,12 +38,45 @@ type Store interface {
 	// CitizenEvents returns up to limit events about one citizen, in order.
 	CitizenEvents(ctx context.Context, citizen uuid.UUID, limit int) ([]Event, error)
 
+	// GrantsForSource returns a source's grants.
+	GrantsForSource(ctx context.Context, source string) ([]Grant, error)
+	ListGrants(ctx context.Context) ([]Grant, error)
+	// InsertGrant stores a grant (or finds the same one) and returns its ID.
+	InsertGrant(ctx context.Context, g Grant) (int64, error)
+	// DeleteGrant removes a grant; ErrNotFound if absent.
+	DeleteGrant(ctx context.Context, id int64) error
+	// CitizenAccessLog returns the citizen's (and merged-in IDs') access-log entries that are no
+	// longer confidential, newest first.
+	CitizenAccessLog(ctx context.Context, citizen uuid.UUID, limit, offset int) ([]AccessLogEntry, error)
+
+	// SealChain extends a chain over up to limit unsealed rows (access-log rows only when older
+	// than minAge), under the chain's lock, and returns how many it sealed.
+	SealChain(ctx context.Context, chain string, minAge time.Duration, limit int, hash func(prev, content []byte) []byte) (int, error)
+	// AuditHead returns a chain's head.
+	AuditHead(ctx context.Context, chain string) (AuditHead, error)
+	// AuditRows calls fn for every row of a chain with id <= upto, in id order.
+	AuditRows(ctx context.Context, chain string, upto int64, fn func(AuditRow) error) error
+
 	// Events returns up to limit events with sequence numbers above after, in order.
 	Events(ctx context.Context, after int64, limit int) ([]Event, error)
 	// ExportLinks calls fn for every active link, ordered by source and local ID.
 	ExportLinks(ctx context.Context, fn func(source, localID string, citizen uuid.UUID) error) error
 	// HasRecords reports whether any source record exists.
 	HasRecords(ctx context.Context) (bool, error)
+
+	// NormalizedRecords calls fn with the normalised form of the current version of every source
+	// record, in the order the records were first stored, in flat memory for any registry size.
+	NormalizedRecords(ctx context.Context, fn func(matching.Normalized) error) error
+	// SaveModel stores a matching model under its version and, when activate is set, makes it the
+	// one active model, in one transaction. Saving a version again with the same parameters
+	// changes nothing; ErrConflict when the version already names other parameters.
+	SaveModel(ctx context.Context, m *matching.Model, activate bool) error
+	// ActivateModel makes a stored model the active one; ErrNotFound if no model has that version.
+	ActivateModel(ctx context.Context, version string) error
+	// ActiveModel returns the active matching model; ErrNotFound when none is active.
+	ActiveModel(ctx context.Context) (*matching.Model, error)
+	// ListModels lists the stored models, newest first, without their parameters.
+	ListModels(ctx context.Context) ([]ModelInfo, error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -88,6 +89,24 @@ func (db *database) close(ctx context.Context) {
 	}
 }
 
+// service builds the Service on the database. It decides with the registry's active matching
+// model (the one `registry train` last activated), read once here: a process started after an
+// activation uses the new model, one already running keeps the model it started with, and every
+// link records which. A registry never trained matches with matching.DefaultModel(). A stored
+// model that cannot be read is logged (IDs only) and the default used instead of refusing to
+// start: the links still say which model decided them.
 func (db *database) service(log *slog.Logger) *registry.Service {
-	return registry.NewService(pgstore.New(db.pool), registry.Options{Logger: log, Model: matching.DefaultModel()})
+	svc := registry.NewService(pgstore.New(db.pool), registry.Options{Logger: log, Model: matching.DefaultModel()})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := svc.UseActiveModel(ctx)
+	switch {
+	case err == nil:
+		log.Debug("matching model", "version", m.Version)
+	case errors.Is(err, registry.ErrNotFound):
+		log.Debug("no trained matching model; using the default", "version", svc.Model().Version)
+	default:
+		log.Error("active matching model unusable; using the default", "version", svc.Model().Version, "err", err)
+	}
+	return svc
 }

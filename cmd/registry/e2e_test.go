@@ -180,6 +180,19 @@ func TestLoadExportOnFreshDataDir(t *testing.T) {
 	if n := strings.Count(out, "\n"); n != 3 {
 		t.Fatalf("export has %d lines, want header + 2:\n%s", n, out)
 	}
+	// The audit chains verify, and the head prints in anchor form.
+	out, _ = runCmd(t, bin, nil, "audit", "head", "--data-dir", dir)
+	if !regexp.MustCompile(`(?m)^events:\d+:[0-9a-f]*$`).MatchString(out) {
+		t.Fatalf("audit head = %q", out)
+	}
+	heads := strings.Fields(out)
+	args := []string{"audit", "verify", "--data-dir", dir}
+	for _, h := range heads {
+		args = append(args, "--anchor", h)
+	}
+	if out, _ = runCmd(t, bin, nil, args...); !strings.Contains(out, "ok") {
+		t.Fatalf("audit verify = %q", out)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "pg", "postmaster.pid")); err == nil {
 		t.Fatal("the embedded cluster still runs after the commands finished")
 	}

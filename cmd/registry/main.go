@@ -26,6 +26,10 @@ Commands:
   keys revoke    revoke a key: --id UUID
   load           load person files: --source CODE FILE... (CSV or NDJSON, gzip ok, - for stdin)
   export links   write every active link as CSV (source,local_id,citizen_id)
+  train          learn the matching model from the loaded records and activate it (--list, --activate V)
+  eval           compare the links with a truth file: --truth FILE [--hard-negatives FILE] [--json]
+  audit verify   check the hash chains of events and access log (--anchor to compare with a kept head)
+  audit head     print the chain heads to anchor outside the database
   gen            generate a synthetic Indonesian population with ground truth
 
 Database flags (every command that needs one):
@@ -68,6 +72,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLoad(ctx, rest, stdin, stdout, stderr)
 	case "export":
 		return runExport(ctx, rest, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, stdout, stderr)
+	case "train":
+		return runTrain(ctx, rest, stdout, stderr)
+	case "eval":
+		return runEval(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -35,7 +36,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer db.close(ctx)
 	svc := db.service(log)
 
-	_ = demo
+	if *demo {
+		if err := loadDemo(ctx, svc, log); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
 
 	handler, _ := api.New(svc, api.Options{Logger: log, RateLimit: *rateLimit, RateBurst: *rateBurst})
 	srv := &http.Server{
@@ -52,6 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log.Info("registry listening", "addr", ln.Addr().String(), "docs", "/docs", "openapi", "/openapi.json")
+	go sealPeriodically(ctx, svc, log, 5*time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -163,7 +163,7 @@ func apiKey(k dbsqlc.ApiKey) registry.APIKey {
 func (s *Store) ResolveRecord(ctx context.Context, source, localID string, e registry.AccessEntry) (registry.RecordLink, error) {
 	row, err := s.q.ResolveAndLog(ctx, dbsqlc.ResolveAndLogParams{
 		Source: source, LocalID: localID, Reader: e.Source, KeyID: nullUUID(e.KeyID), EndUser: e.EndUser,
-		Purpose: e.Purpose, ClientAddr: inet(e.ClientIP),
+		Purpose: e.Purpose, ClientAddr: inet(e.ClientIP), ConfidentialUntil: optTime(e.ConfidentialUntil),
 	})
 	if err != nil {
 		return registry.RecordLink{}, mapErr(err)

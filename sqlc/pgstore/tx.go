@@ -273,6 +273,7 @@ func (t *tx) InsertAccess(ctx context.Context, e registry.AccessEntry) error {
 	return mapErr(t.q.AccessInsert(ctx, dbsqlc.AccessInsertParams{
 		Source: e.Source, KeyID: nullUUID(e.KeyID), EndUser: e.EndUser, Purpose: e.Purpose,
 		Operation: e.Operation, CitizenID: nullUUID(e.CitizenID), Fields: fields, ClientAddr: addr,
+		ConfidentialUntil: optTime(e.ConfidentialUntil),
 	}))
 }
 

@@ -34,9 +34,9 @@ WITH RECURSIVE rec AS (
 ), survivor AS (
     SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1
 ), logged AS (
-    INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr)
+    INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr, confidential_until)
     SELECT sqlc.arg(reader), sqlc.narg(key_id), sqlc.arg(end_user), sqlc.arg(purpose), 'resolve', survivor.id,
-           '{citizen_id}', sqlc.narg(client_addr)
+           '{citizen_id}', sqlc.narg(client_addr), sqlc.narg(confidential_until)
     FROM survivor
     RETURNING citizen_id
 )

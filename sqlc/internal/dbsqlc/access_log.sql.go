@@ -9,23 +9,25 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/sqlc-dev/pqtype"
 )
 
 const accessInsert = `-- name: AccessInsert :exec
-INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr, confidential_until)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 `
 
 type AccessInsertParams struct {
-	Source     string
-	KeyID      uuid.NullUUID
-	EndUser    string
-	Purpose    string
-	Operation  string
-	CitizenID  uuid.NullUUID
-	Fields     []string
-	ClientAddr pqtype.Inet
+	Source            string
+	KeyID             uuid.NullUUID
+	EndUser           string
+	Purpose           string
+	Operation         string
+	CitizenID         uuid.NullUUID
+	Fields            []string
+	ClientAddr        pqtype.Inet
+	ConfidentialUntil pgtype.Timestamptz
 }
 
 func (q *Queries) AccessInsert(ctx context.Context, arg AccessInsertParams) error {
@@ -38,6 +40,7 @@ func (q *Queries) AccessInsert(ctx context.Context, arg AccessInsertParams) erro
 		arg.CitizenID,
 		arg.Fields,
 		arg.ClientAddr,
+		arg.ConfidentialUntil,
 	)
 	return err
 }

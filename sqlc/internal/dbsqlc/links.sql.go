@@ -147,9 +147,9 @@ WITH RECURSIVE rec AS (
 ), survivor AS (
     SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1
 ), logged AS (
-    INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr)
+    INSERT INTO access_log (source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr, confidential_until)
     SELECT $3, $4, $5, $6, 'resolve', survivor.id,
-           '{citizen_id}', $7
+           '{citizen_id}', $7, $8
     FROM survivor
     RETURNING citizen_id
 )
@@ -158,13 +158,14 @@ FROM rec, logged
 `
 
 type ResolveAndLogParams struct {
-	Source     string
-	LocalID    string
-	Reader     string
-	KeyID      uuid.NullUUID
-	EndUser    string
-	Purpose    string
-	ClientAddr pqtype.Inet
+	Source            string
+	LocalID           string
+	Reader            string
+	KeyID             uuid.NullUUID
+	EndUser           string
+	Purpose           string
+	ClientAddr        pqtype.Inet
+	ConfidentialUntil pgtype.Timestamptz
 }
 
 type ResolveAndLogRow struct {
@@ -188,6 +189,7 @@ func (q *Queries) ResolveAndLog(ctx context.Context, arg ResolveAndLogParams) (R
 		arg.EndUser,
 		arg.Purpose,
 		arg.ClientAddr,
+		arg.ConfidentialUntil,
 	)
 	var i ResolveAndLogRow
 	err := row.Scan(

@@ -13,16 +13,18 @@ import (
 )
 
 type AccessLog struct {
-	ID         int64
-	At         time.Time
-	Source     string
-	KeyID      uuid.NullUUID
-	EndUser    string
-	Purpose    string
-	Operation  string
-	CitizenID  uuid.NullUUID
-	Fields     []string
-	ClientAddr pqtype.Inet
+	ID                int64
+	At                time.Time
+	Source            string
+	KeyID             uuid.NullUUID
+	EndUser           string
+	Purpose           string
+	Operation         string
+	CitizenID         uuid.NullUUID
+	Fields            []string
+	ClientAddr        pqtype.Inet
+	Hash              []byte
+	ConfidentialUntil pgtype.Timestamptz
 }
 
 type ApiKey struct {
@@ -34,6 +36,13 @@ type ApiKey struct {
 	CreatedAt  time.Time
 	ExpiresAt  pgtype.Timestamptz
 	RevokedAt  pgtype.Timestamptz
+}
+
+type AuditChain struct {
+	Name       string
+	SealedUpto int64
+	Head       []byte
+	SealedAt   time.Time
 }
 
 type BlockingKey struct {
@@ -65,6 +74,7 @@ type Event struct {
 	Data      []byte
 	Actor     string
 	CreatedAt time.Time
+	Hash      []byte
 }
 
 type EventsHead struct {
@@ -77,6 +87,15 @@ type GoldenRecord struct {
 	Fields    []byte
 	Version   int32
 	UpdatedAt time.Time
+}
+
+type Grant struct {
+	ID        int64
+	Source    string
+	Kind      string
+	Target    string
+	Field     string
+	CreatedAt time.Time
 }
 
 type Link struct {
