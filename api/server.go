@@ -66,6 +66,8 @@ func New(svc *registry.Service, opts Options) (http.Handler, huma.API) {
 	s.register(api)
 	mux.HandleFunc("GET /docs", docsHandler)
 	mux.Handle("GET /docs/", http.StripPrefix("/docs/", docsAssets()))
+	mux.Handle("GET /console", consoleHandler())
+	mux.Handle("GET /console/", consoleHandler())
 	return s.middleware(mux), api
 }
 
