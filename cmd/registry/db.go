@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,17 +22,54 @@ import (
 type dbFlags struct {
 	url     string
 	dataDir string
+	nikKeys string
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.url, "db", envOr("REGISTRY_DATABASE_URL", ""), "PostgreSQL URL (env REGISTRY_DATABASE_URL); empty: embedded database in --data-dir")
 	fs.StringVar(&d.dataDir, "data-dir", envOr("REGISTRY_DATA_DIR", "./registry-data"), "embedded database directory (env REGISTRY_DATA_DIR)")
+	fs.StringVar(&d.nikKeys, "nik-keys", envOr("REGISTRY_NIK_KEYS", ""), "NIK encryption key file (env REGISTRY_NIK_KEYS); default for the embedded database: DATA_DIR/nik-keys.json, created on first use")
+}
+
+// nikKeyFile is where the NIK keys are: --nik-keys, or beside the embedded database. An external
+// database needs an explicit key file: the keys must never live in the database they protect.
+func (d dbFlags) nikKeyFile() (string, error) {
+	if d.nikKeys != "" {
+		return d.nikKeys, nil
+	}
+	if d.url != "" {
+		return "", errors.New("NIKs are stored encrypted: pass --nik-keys FILE (env REGISTRY_NIK_KEYS); " +
+			"create one with `registry nik-keys init FILE`")
+	}
+	return filepath.Join(d.dataDir, "nik-keys.json"), nil
 }
 
 // database is an open connection pool, with the embedded cluster behind it if we started one.
 type database struct {
 	pool    *pgxpool.Pool
 	cluster *schema.Cluster
+	nik     *registry.NIKCipher
+}
+
+// loadNIKKeys opens the key file, creating it for the embedded database on first use.
+func loadNIKKeys(d dbFlags) (*registry.NIKCipher, error) {
+	path, err := d.nikKeyFile()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && d.nikKeys == "" && d.url == "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		ks, err := registry.NewNIKKeySet()
+		if err != nil {
+			return nil, err
+		}
+		if err := registry.WriteNIKKeys(path, ks); err != nil {
+			return nil, fmt.Errorf("create NIK key file: %w", err)
+		}
+	}
+	return registry.LoadNIKKeys(path)
 }
 
 // openDB connects to --db, or to the embedded cluster in --data-dir (starting it if no other
@@ -38,7 +77,11 @@ type database struct {
 // owns it; an external one must already be current (`registry migrate`), so that an operator
 // decides when a shared database changes.
 func openDB(ctx context.Context, d dbFlags, log *slog.Logger, migrate bool) (*database, error) {
-	db := &database{}
+	nik, err := loadNIKKeys(d)
+	if err != nil {
+		return nil, err
+	}
+	db := &database{nik: nik}
 	url := d.url
 	if url == "" {
 		c, err := schema.OpenCluster(ctx, d.dataDir, schema.ClusterOptions{Logger: log})
@@ -96,7 +139,7 @@ func (db *database) close(ctx context.Context) {
 // model that cannot be read is logged (IDs only) and the default used instead of refusing to
 // start: the links still say which model decided them.
 func (db *database) service(log *slog.Logger) *registry.Service {
-	svc := registry.NewService(pgstore.New(db.pool), registry.Options{Logger: log, Model: matching.DefaultModel()})
+	svc := registry.NewService(pgstore.New(db.pool, pgstore.WithNIKCipher(db.nik)), registry.Options{Logger: log, Model: matching.DefaultModel()})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m, err := svc.UseActiveModel(ctx)

@@ -30,6 +30,7 @@ Commands:
   eval           compare the links with a truth file: --truth FILE [--hard-negatives FILE] [--json]
   audit verify   check the hash chains of events and access log (--anchor to compare with a kept head)
   audit head     print the chain heads to anchor outside the database
+  nik-keys init FILE | rotate [FILE]   the NIK encryption key file (embedded: DATA_DIR/nik-keys.json)
   gen            generate a synthetic Indonesian population with ground truth
 
 Database flags (every command that needs one):
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAudit(ctx, rest, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, stdout, stderr)
+	case "nik-keys":
+		return runNIKKeys(ctx, rest, stdout, stderr)
 	case "train":
 		return runTrain(ctx, rest, stdout, stderr)
 	case "eval":

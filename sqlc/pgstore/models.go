@@ -27,8 +27,8 @@ func (s *Store) NormalizedRecords(ctx context.Context, fn func(matching.Normaliz
 			return mapErr(err)
 		}
 		for _, r := range rows {
-			var n matching.Normalized
-			if err := json.Unmarshal(r.Normalized, &n); err != nil {
+			n, err := s.openNormalized(r.Normalized)
+			if err != nil {
 				return fmt.Errorf("decode normalised record %d: %w", r.ID, err)
 			}
 			if err := fn(n); err != nil {

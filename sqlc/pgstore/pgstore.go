@@ -21,15 +21,31 @@ import (
 
 // Store implements registry.Store on a pgx pool.
 type Store struct {
+	codec
 	pool *pgxpool.Pool
 	q    *dbsqlc.Queries
 }
 
 var _ registry.Store = (*Store)(nil)
 
+// Option configures a Store.
+type Option func(*Store)
+
+// WithNIKCipher seals NIKs with the registry's keys. Without it a Store uses random in-memory
+// keys (registry.EphemeralNIKCipher): right for tests and throwaway stores only, since no other
+// process can read what it wrote.
+func WithNIKCipher(c *registry.NIKCipher) Option { return func(s *Store) { s.nik = c } }
+
 // New returns a Store on pool.
-func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, q: dbsqlc.New(pool)}
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, q: dbsqlc.New(pool)}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.nik == nil {
+		s.nik = registry.EphemeralNIKCipher()
+	}
+	return s
 }
 
 // maxAttempts bounds InTx's retries of serialization failures and deadlocks.
@@ -41,7 +57,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx registry.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = pgx.BeginFunc(ctx, s.pool, func(ptx pgx.Tx) error {
-			return fn(&tx{q: dbsqlc.New(ptx)})
+			return fn(&tx{codec: s.codec, q: dbsqlc.New(ptx)})
 		})
 		if !retryable(err) {
 			break

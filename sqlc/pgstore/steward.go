@@ -56,7 +56,7 @@ func (t *tx) RecordByID(ctx context.Context, id int64) (registry.SourceRecord, e
 	if err != nil {
 		return registry.SourceRecord{}, mapErr(err)
 	}
-	return sourceRecord(r)
+	return t.sourceRecord(r)
 }
 
 func (t *tx) ReviewByID(ctx context.Context, id uuid.UUID) (registry.Review, error) {

@@ -19,6 +19,7 @@ import (
 
 // tx implements registry.Tx inside one database transaction.
 type tx struct {
+	codec
 	q *dbsqlc.Queries
 }
 
@@ -33,15 +34,11 @@ func (t *tx) RecordByKey(ctx context.Context, source, localID string) (registry.
 	if err != nil {
 		return registry.SourceRecord{}, mapErr(err)
 	}
-	return sourceRecord(r)
+	return t.sourceRecord(r)
 }
 
 func (t *tx) SaveRecord(ctx context.Context, rec *registry.SourceRecord) error {
-	raw, err := json.Marshal(rec.Raw)
-	if err != nil {
-		return err
-	}
-	norm, err := json.Marshal(rec.Normalized)
+	raw, norm, err := t.sealRecord(rec.Raw, rec.Normalized)
 	if err != nil {
 		return err
 	}
@@ -85,17 +82,17 @@ func (t *tx) ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []str
 	if len(keys) == 0 {
 		return nil
 	}
-	return mapErr(t.q.BlockingKeysInsert(ctx, dbsqlc.BlockingKeysInsertParams{Keys: keys, RecordID: recordID}))
+	return mapErr(t.q.BlockingKeysInsert(ctx, dbsqlc.BlockingKeysInsertParams{Keys: t.indexKeys(keys), RecordID: recordID}))
 }
 
 func (t *tx) CandidateRecords(ctx context.Context, keys []string, exclude int64, maxPerKey int) ([]registry.CandidateRecord, error) {
-	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: keys, Exclude: exclude, MaxPerKey: int32(maxPerKey)})
+	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: t.indexKeys(keys), Exclude: exclude, MaxPerKey: int32(maxPerKey)})
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	out := make([]registry.CandidateRecord, len(rows))
 	for i, r := range rows {
-		rec, err := sourceRecord(r.SourceRecord)
+		rec, err := t.sourceRecord(r.SourceRecord)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +176,7 @@ func (t *tx) CitizenRecords(ctx context.Context, citizen uuid.UUID) ([]registry.
 	}
 	out := make([]registry.SourceRecord, len(rows))
 	for i, r := range rows {
-		if out[i], err = sourceRecord(r); err != nil {
+		if out[i], err = t.sourceRecord(r); err != nil {
 			return nil, err
 		}
 	}
@@ -192,14 +189,14 @@ func (t *tx) Golden(ctx context.Context, citizen uuid.UUID) (registry.GoldenReco
 		return registry.GoldenRecord{}, mapErr(err)
 	}
 	out := registry.GoldenRecord{CitizenID: g.CitizenID, Version: int(g.Version), UpdatedAt: g.UpdatedAt}
-	if err := json.Unmarshal(g.Fields, &out.Fields); err != nil {
+	if out.Fields, err = t.openGolden(g.Fields); err != nil {
 		return registry.GoldenRecord{}, fmt.Errorf("decode golden record: %w", err)
 	}
 	return out, nil
 }
 
 func (t *tx) SaveGolden(ctx context.Context, g registry.GoldenRecord) (bool, error) {
-	b, err := json.Marshal(g.Fields)
+	b, err := t.sealGolden(g.Fields)
 	if err != nil {
 		return false, err
 	}
@@ -278,23 +275,6 @@ func (t *tx) InsertAccess(ctx context.Context, e registry.AccessEntry) error {
 }
 
 func nullUUID(id uuid.UUID) uuid.NullUUID { return uuid.NullUUID{UUID: id, Valid: id != uuid.Nil} }
-
-func sourceRecord(r dbsqlc.SourceRecord) (registry.SourceRecord, error) {
-	out := registry.SourceRecord{
-		ID: r.ID, Source: r.Source, LocalID: r.LocalID, Version: int(r.Version), ContentHash: r.ContentHash,
-		Outcome: registry.Outcome(r.Outcome), Score: r.Score, UpdatedAt: r.UpdatedAt,
-	}
-	if err := json.Unmarshal(r.Raw, &out.Raw); err != nil {
-		return out, fmt.Errorf("decode record %d: %w", r.ID, err)
-	}
-	if err := json.Unmarshal(r.Normalized, &out.Normalized); err != nil {
-		return out, fmt.Errorf("decode record %d: %w", r.ID, err)
-	}
-	if err := json.Unmarshal(r.Issues, &out.Issues); err != nil {
-		return out, fmt.Errorf("decode record %d: %w", r.ID, err)
-	}
-	return out, nil
-}
 
 // inet converts a client address for the access log; an unparsable one is stored as NULL.
 func inet(addr string) pqtype.Inet {
