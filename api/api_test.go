@@ -26,13 +26,13 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	svc  *registry.Service
 	pool *pgxpool.Pool
 }
 
-func newClient(t *testing.T) *client {
+func newClient(t testing.TB) *client {
 	t.Helper()
 	pool := pgtest.NewPool(t)
 	svc := registry.NewService(pgstore.New(pool), registry.Options{})

@@ -253,7 +253,6 @@ func (c *csvRows) header() []string { return c.cols }
 
 func (c *csvRows) next() (fileRow, error) {
 	rec, err := c.r.Read()
-	line, _ := c.r.FieldPos(0)
 	if errors.Is(err, io.EOF) {
 		return fileRow{}, io.EOF
 	}
@@ -264,6 +263,7 @@ func (c *csvRows) next() (fileRow, error) {
 	if err != nil {
 		return fileRow{}, fmt.Errorf("read CSV: %w", err)
 	}
+	line, _ := c.r.FieldPos(0)
 	row := fileRow{line: line, fields: rec}
 	if len(rec) != len(c.cols) {
 		row.err = fmt.Sprintf("has %d fields, the header has %d", len(rec), len(c.cols))

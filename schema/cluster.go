@@ -138,6 +138,15 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Shutdown stops the server whoever started it (operators' and tests' cleanup).
+func (c *Cluster) Shutdown(ctx context.Context) error {
+	if err := c.pgctl(ctx, "stop", "-w", "-m", "fast"); err != nil {
+		return fmt.Errorf("stop database cluster: %w", err)
+	}
+	c.started = false
+	return nil
+}
+
 func (c *Cluster) pgdata() string    { return filepath.Join(c.dir, "pg") }
 func (c *Cluster) socketDir() string { return filepath.Join(c.dir, "run") }
 

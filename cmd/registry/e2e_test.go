@@ -33,6 +33,35 @@ func binary(t *testing.T) string {
 	return bin
 }
 
+// startServe runs `registry serve` on an ephemeral port and returns it with its base URL, read
+// from its log.
+func startServe(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	serve := exec.Command(bin, append([]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0"}, args...)...)
+	stderr, _ := serve.StderrPipe()
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addrc := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`registry listening" addr=(\S+)`)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				addrc <- m[1]
+			}
+		}
+	}()
+	select {
+	case a := <-addrc:
+		return serve, "http://" + a
+	case <-time.After(60 * time.Second):
+		serve.Process.Kill()
+		t.Fatal("serve did not start listening")
+	}
+	return nil, ""
+}
+
 // dataDir is a fresh data directory the database server's user can enter.
 func dataDir(t *testing.T) string {
 	t.Helper()
@@ -67,30 +96,8 @@ func TestEndToEnd(t *testing.T) {
 	bin := binary(t)
 	dir := dataDir(t)
 
-	// serve, on an ephemeral port; the address is read from its log.
-	serve := exec.Command(bin, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0")
-	stderr, _ := serve.StderrPipe()
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
+	serve, base := startServe(t, bin, dir)
 	defer serve.Process.Kill()
-	addrc := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`registry listening" addr=(\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addrc <- m[1]
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addrc:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not start listening")
-	}
 
 	// A second command on the same data dir joins the running cluster.
 	out, _ := runCmd(t, bin, nil, "keys", "create", "--data-dir", dir, "--source", "dukcapil", "--scopes", "submit,resolve,read,match")
