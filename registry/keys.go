@@ -159,6 +159,27 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Principal, e
 	return Principal{KeyID: k.ID, Source: k.Source, Scopes: k.Scopes}, nil
 }
 
+// RotateKey mints a successor of a key (same source, scopes and label) and lets the old key
+// expire after grace, so a ministry can switch its systems over without an outage.
+func (s *Service) RotateKey(ctx context.Context, id uuid.UUID, grace time.Duration) (APIKey, string, error) {
+	old, err := s.store.APIKeyByID(ctx, id)
+	if err != nil {
+		return APIKey{}, "", fmt.Errorf("rotate key: %w", err)
+	}
+	if !old.RevokedAt.IsZero() {
+		return APIKey{}, "", fmt.Errorf("%w: key %s is revoked", ErrConflict, id)
+	}
+	k, secret, err := s.CreateKey(ctx, old.Source, old.Scopes, old.Label, 0)
+	if err != nil {
+		return APIKey{}, "", err
+	}
+	if err := s.store.ExpireAPIKey(ctx, id, s.now().Add(grace)); err != nil {
+		return APIKey{}, "", fmt.Errorf("expire the old key: %w", err)
+	}
+	s.keys.evict(id)
+	return k, secret, nil
+}
+
 // ListKeys lists API keys (without secrets).
 func (s *Service) ListKeys(ctx context.Context) ([]APIKey, error) { return s.store.ListAPIKeys(ctx) }
 

@@ -25,6 +25,10 @@ type Store interface {
 	APIKeyByHash(ctx context.Context, hash []byte) (APIKey, error)
 	// ListAPIKeys lists keys, newest first.
 	ListAPIKeys(ctx context.Context) ([]APIKey, error)
+	// APIKeyByID finds a key; ErrNotFound if none.
+	APIKeyByID(ctx context.Context, id uuid.UUID) (APIKey, error)
+	// ExpireAPIKey brings a key's expiry forward to at (never later than it was).
+	ExpireAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
 	// RevokeAPIKey revokes a key; ErrNotFound if it does not exist.
 	RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
 

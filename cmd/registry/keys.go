@@ -28,7 +28,8 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	scopes := fs.String("scopes", "", "comma-separated scopes: "+scopeList())
 	label := fs.String("label", "", "a note on what the key is for")
 	ttl := fs.Duration("ttl", 0, "lifetime of the key (e.g. 2160h); 0 never expires")
-	id := fs.String("id", "", "key ID (revoke)")
+	id := fs.String("id", "", "key ID (revoke, rotate)")
+	grace := fs.Duration("grace", 24*time.Hour, "how long the old key keeps working after rotate")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,14 +47,14 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if parsedScopes, err = registry.ParseScopes(*scopes); err != nil {
 			return fmt.Errorf("--scopes: %w", err)
 		}
-	case "revoke":
+	case "revoke", "rotate":
 		var err error
 		if keyID, err = uuid.Parse(*id); err != nil {
 			return fmt.Errorf("--id: not a key ID")
 		}
 	case "list":
 	default:
-		return fmt.Errorf("keys: unknown subcommand %q (create, list, revoke)", sub)
+		return fmt.Errorf("keys: unknown subcommand %q (create, list, revoke, rotate)", sub)
 	}
 
 	db, err := openDB(ctx, d, log, false)
@@ -103,6 +104,13 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked %s\n", keyID)
+	case "rotate":
+		k, secret, err := svc.RotateKey(ctx, keyID, *grace)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "key %s replaces %s, which stops working in %s; store the secret now, it is not shown again:\n", k.ID, keyID, *grace)
+		fmt.Fprintln(stdout, secret)
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ Commands:
   keys create    mint an API key: --source CODE --scopes submit,resolve,...
   keys list      list API keys
   keys revoke    revoke a key: --id UUID
+  keys rotate    replace a key: --id UUID [--grace 24h] (the old one works until the grace ends)
   load           load person files: --source CODE FILE... (CSV or NDJSON, gzip ok, - for stdin)
   export links   write every active link as CSV (source,local_id,citizen_id)
   train          learn the matching model from the loaded records and activate it (--list, --activate V)

@@ -152,6 +152,20 @@ func (s *Store) ListAPIKeys(ctx context.Context) ([]registry.APIKey, error) {
 	return out, nil
 }
 
+// APIKeyByID implements registry.Store.
+func (s *Store) APIKeyByID(ctx context.Context, id uuid.UUID) (registry.APIKey, error) {
+	k, err := s.q.APIKeyByID(ctx, id)
+	if err != nil {
+		return registry.APIKey{}, mapErr(err)
+	}
+	return apiKey(k), nil
+}
+
+// ExpireAPIKey implements registry.Store.
+func (s *Store) ExpireAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error {
+	return mapErr(s.q.APIKeyExpire(ctx, dbsqlc.APIKeyExpireParams{ID: id, ExpiresAt: optTime(at)}))
+}
+
 // RevokeAPIKey implements registry.Store.
 func (s *Store) RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error {
 	n, err := s.q.APIKeyRevoke(ctx, dbsqlc.APIKeyRevokeParams{ID: id, RevokedAt: optTime(at)})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -351,5 +352,43 @@ func TestMatchWritesOnlyTheAccessLog(t *testing.T) {
 	}
 	if _, err := f.svc.Match(ctx, read(p), registry.Person{FullName: "Siti"}); !errors.Is(err, registry.ErrInvalid) {
 		t.Fatalf("a name alone: %v, want ErrInvalid (no enumeration)", err)
+	}
+}
+
+func TestKeysExpireRotateAndRevoke(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewPool(t)
+	now := time.Now()
+	svc := registry.NewService(pgstore.New(pool), registry.Options{Clock: func() time.Time { return now }})
+	ctx := context.Background()
+	k, secret, err := svc.CreateKey(ctx, "kemenkes", []registry.Scope{registry.ScopeResolve}, "clinic system", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	next, nextSecret, err := svc.RotateKey(ctx, k.ID, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Source != "kemenkes" || next.Label != "clinic system" || len(next.Scopes) != 1 {
+		t.Fatalf("successor = %+v", next)
+	}
+	if _, err := svc.Authenticate(ctx, secret); err != nil {
+		t.Fatalf("the old key within its grace: %v", err)
+	}
+	now = now.Add(11 * time.Minute) // past the grace (and past the key cache's lifetime)
+	if _, err := svc.Authenticate(ctx, secret); !errors.Is(err, registry.ErrUnauthorized) {
+		t.Fatalf("the old key after its grace: %v", err)
+	}
+	if _, err := svc.Authenticate(ctx, nextSecret); err != nil {
+		t.Fatalf("the new key: %v", err)
+	}
+	if err := svc.RevokeKey(ctx, next.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, nextSecret); !errors.Is(err, registry.ErrUnauthorized) {
+		t.Fatalf("a revoked key: %v", err)
 	}
 }

@@ -10,3 +10,10 @@ SELECT * FROM api_keys ORDER BY created_at DESC, id;
 
 -- name: APIKeyRevoke :execrows
 UPDATE api_keys SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1;
+
+-- name: APIKeyByID :one
+SELECT * FROM api_keys WHERE id = $1;
+
+-- name: APIKeyExpire :exec
+-- Brings a key's expiry forward (never pushes it back).
+UPDATE api_keys SET expires_at = least(coalesce(expires_at, $2), $2) WHERE id = $1;

@@ -33,6 +33,41 @@ func (q *Queries) APIKeyByHash(ctx context.Context, secretHash []byte) (ApiKey, 
 	return i, err
 }
 
+const aPIKeyByID = `-- name: APIKeyByID :one
+SELECT id, source, secret_hash, scopes, label, created_at, expires_at, revoked_at FROM api_keys WHERE id = $1
+`
+
+func (q *Queries) APIKeyByID(ctx context.Context, id uuid.UUID) (ApiKey, error) {
+	row := q.db.QueryRow(ctx, aPIKeyByID, id)
+	var i ApiKey
+	err := row.Scan(
+		&i.ID,
+		&i.Source,
+		&i.SecretHash,
+		&i.Scopes,
+		&i.Label,
+		&i.CreatedAt,
+		&i.ExpiresAt,
+		&i.RevokedAt,
+	)
+	return i, err
+}
+
+const aPIKeyExpire = `-- name: APIKeyExpire :exec
+UPDATE api_keys SET expires_at = least(coalesce(expires_at, $2), $2) WHERE id = $1
+`
+
+type APIKeyExpireParams struct {
+	ID        uuid.UUID
+	ExpiresAt pgtype.Timestamptz
+}
+
+// Brings a key's expiry forward (never pushes it back).
+func (q *Queries) APIKeyExpire(ctx context.Context, arg APIKeyExpireParams) error {
+	_, err := q.db.Exec(ctx, aPIKeyExpire, arg.ID, arg.ExpiresAt)
+	return err
+}
+
 const aPIKeyInsert = `-- name: APIKeyInsert :exec
 INSERT INTO api_keys (id, source, secret_hash, scopes, label, created_at, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
