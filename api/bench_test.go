@@ -1,12 +1,15 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -16,6 +19,7 @@ import (
 
 	"github.com/bangsa/registry/api"
 	"github.com/bangsa/registry/registry"
+	"github.com/bangsa/registry/registry/synth"
 	"github.com/bangsa/registry/schema/pgtest"
 	"github.com/bangsa/registry/sqlc/pgstore"
 )
@@ -23,26 +27,34 @@ import (
 // benchClients is the number of concurrent clients of the resolve benchmarks.
 const benchClients = 32
 
-// seedRecords registers n records of source "kemenkes" and returns their local IDs.
+// seedRecords loads a generated population's civil-registry file (about n records) as source
+// "kemenkes" and returns the local IDs.
 func seedRecords(b *testing.B, svc *registry.Service, n int) []string {
 	b.Helper()
 	ctx := context.Background()
-	_, secret, err := svc.CreateKey(ctx, "kemenkes", []registry.Scope{registry.ScopeSubmit}, "", 0)
+	dir := b.TempDir()
+	cfg, err := synth.DefaultConfig("current")
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, _ := svc.Authenticate(ctx, secret)
-	ids := make([]string, n)
-	for i := range n {
-		ids[i] = fmt.Sprintf("RS-%06d", i)
-		birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*7)
-		person := registry.Person{
-			FullName:  fmt.Sprintf("Orang %c%c%c Nomor", 'A'+i%26, 'A'+i/26%26, 'A'+i/676%26),
-			BirthDate: birth.Format("2006-01-02"), NIK: fmt.Sprintf("3273054%09d", i),
-		}
-		if _, err := svc.Submit(ctx, p, "kemenkes", ids[i], person); err != nil {
-			b.Fatal(err)
-		}
+	cfg.People, cfg.Seed = n, 7
+	if _, err := synth.Generate(ctx, cfg, synth.BuiltinReference(), dir); err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "dukcapil.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.Load(ctx, "kemenkes", bytes.NewReader(data), registry.LoadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		ids = append(ids, r[0])
 	}
 	return ids
 }

@@ -24,7 +24,7 @@ func TestConstantRateResolves(t *testing.T) {
 	ids := []string{"RS-1", "RS-2", "RS-3", "RS-4"}
 	for i, id := range ids {
 		r := c.do("PUT", "/v1/sources/kemenkes/records/"+id, sub, map[string]string{
-			"full_name": []string{"Siti Rahayu", "Budi Santoso", "Andi Wijaya", "Citra Lestari"}[i],
+			"full_name":  []string{"Siti Rahayu", "Budi Santoso", "Andi Wijaya", "Citra Lestari"}[i],
 			"birth_date": []string{"1990-07-01", "1985-03-12", "1972-11-30", "2001-01-15"}[i],
 		})
 		if r.status != http.StatusCreated {

@@ -49,7 +49,9 @@ func run(m *testing.M) int {
 		defer os.RemoveAll(dir)
 		// The server may run as an unprivileged user, which must be able to enter the directory.
 		os.Chmod(dir, 0o755)
-		cluster, err = schema.OpenCluster(ctx, dir, schema.ClusterOptions{Ephemeral: true})
+		// Tests trade durability for speed; REGISTRY_TEST_DURABLE=1 keeps fsync on, for
+		// benchmarks whose figures must include commit costs.
+		cluster, err = schema.OpenCluster(ctx, dir, schema.ClusterOptions{Ephemeral: os.Getenv("REGISTRY_TEST_DURABLE") == ""})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest: start PostgreSQL:", err)
 			return 1
