@@ -187,6 +187,11 @@ func TestLoadExportOnFreshDataDir(t *testing.T) {
 	if n := strings.Count(out, "\n"); n != 3 {
 		t.Fatalf("export has %d lines, want header + 2:\n%s", n, out)
 	}
+	// Grants are managed from the command line.
+	runCmd(t, bin, nil, "grants", "add", "--data-dir", dir, "--source", "djp", "--kind", "hide_field", "--target", "kemenkes", "--field", "phone")
+	if out, _ = runCmd(t, bin, nil, "grants", "list", "--data-dir", dir); !strings.Contains(out, "hide_field") {
+		t.Fatalf("grants list = %q", out)
+	}
 	// The audit chains verify, and the head prints in anchor form.
 	out, _ = runCmd(t, bin, nil, "audit", "head", "--data-dir", dir)
 	if !regexp.MustCompile(`(?m)^events:\d+:[0-9a-f]*$`).MatchString(out) {

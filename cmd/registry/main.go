@@ -31,6 +31,7 @@ Commands:
   eval           compare the links with a truth file: --truth FILE [--hard-negatives FILE] [--json]
   audit verify   check the hash chains of events and access log (--anchor to compare with a kept head)
   audit head     print the chain heads to anchor outside the database
+  grants add|list|remove   what sources may see beyond the default: --source S --kind K [--target T --field F]
   nik-keys init FILE | rotate [FILE]   the NIK encryption key file (embedded: DATA_DIR/nik-keys.json)
   gen            generate a synthetic Indonesian population with ground truth
 
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runGen(ctx, rest, stdout, stderr)
 	case "nik-keys":
 		return runNIKKeys(ctx, rest, stdout, stderr)
+	case "grants":
+		return runGrants(ctx, rest, stdout, stderr)
 	case "train":
 		return runTrain(ctx, rest, stdout, stderr)
 	case "eval":
