@@ -3,6 +3,7 @@ package registry
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -18,6 +19,45 @@ type Survivorship struct {
 // DefaultSurvivorship trusts the civil registry (dukcapil) first for every field, then recency.
 func DefaultSurvivorship() Survivorship {
 	return Survivorship{Default: []string{"dukcapil"}}
+}
+
+// ParseSurvivorship reads a trust order such as
+// "dukcapil,kemenkes; phone=kemenkes,dukcapil; email=djp": the first part (without "field=") is
+// the default order, then per-field orders. An empty string is the default survivorship.
+func ParseSurvivorship(spec string) (Survivorship, error) {
+	s := DefaultSurvivorship()
+	if strings.TrimSpace(spec) == "" {
+		return s, nil
+	}
+	s.Trust = map[string][]string{}
+	for _, part := range strings.Split(spec, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		field, list, hasField := strings.Cut(part, "=")
+		if !hasField {
+			list, field = field, ""
+		}
+		field = strings.TrimSpace(field)
+		var sources []string
+		for _, src := range strings.Split(list, ",") {
+			src = strings.TrimSpace(src)
+			if err := ValidateSourceCode(src); err != nil {
+				return Survivorship{}, Invalid("trust", "%q is not a source code", src)
+			}
+			sources = append(sources, src)
+		}
+		switch {
+		case field == "":
+			s.Default = sources
+		case slices.Contains(PersonFields, field):
+			s.Trust[field] = sources
+		default:
+			return Survivorship{}, Invalid("trust", "%q is not a person field", field)
+		}
+	}
+	return s, nil
 }
 
 func (s Survivorship) order(field string) []string {

@@ -340,6 +340,7 @@ func (w *work) linkTo(ctx context.Context, rec SourceRecord, current *Link, targ
 func (w *work) emitLinked(rec SourceRecord, l Link) {
 	w.emit(EventRecordLinked, l.CitizenID, rec.ID, map[string]any{
 		"source": rec.Source, "local_id": rec.LocalID, "kind": l.Kind, "score": l.Score, "model_version": l.ModelVersion,
+		"reason": l.Reason,
 	})
 }
 

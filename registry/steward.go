@@ -282,7 +282,7 @@ func (s *Service) DecideReview(ctx context.Context, p Principal, id uuid.UUID, v
 				}
 			}
 		}
-		w.emit(EventReviewDecided, result, r.RecordID, map[string]any{"review_id": id, "action": d.Action})
+		w.emit(EventReviewDecided, result, r.RecordID, map[string]any{"review_id": id, "action": d.Action, "reason": d.Reason})
 		return nil
 	})
 	if err != nil {
@@ -455,7 +455,7 @@ func (w *work) merge(ctx context.Context, retired, survivor uuid.UUID, reason st
 	if err := w.tx.InsertMerge(ctx, m); err != nil {
 		return Merge{}, err
 	}
-	data := map[string]any{"merge_id": m.ID, "retired": retired, "survivor": survivor, "records": len(m.RecordIDs)}
+	data := map[string]any{"merge_id": m.ID, "retired": retired, "survivor": survivor, "records": len(m.RecordIDs), "reason": reason}
 	w.emit(EventCitizensMerged, retired, 0, data)
 	w.emit(EventCitizensMerged, survivor, 0, data)
 	return m, w.refreshGolden(ctx, survivor)
@@ -504,7 +504,7 @@ func (w *work) unmerge(ctx context.Context, retired uuid.UUID, reason string) (M
 	if err := w.distinct(ctx, retired, m.Survivor, "unmerged: "+reason); err != nil {
 		return Merge{}, err
 	}
-	data := map[string]any{"merge_id": m.ID, "retired": retired, "survivor": m.Survivor, "records": back}
+	data := map[string]any{"merge_id": m.ID, "retired": retired, "survivor": m.Survivor, "records": back, "reason": reason}
 	w.emit(EventCitizensUnmerged, retired, 0, data)
 	w.emit(EventCitizensUnmerged, root.ID, 0, data)
 	if err := w.refreshGolden(ctx, retired); err != nil {

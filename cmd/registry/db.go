@@ -23,11 +23,13 @@ type dbFlags struct {
 	url     string
 	dataDir string
 	nikKeys string
+	trust   string
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.url, "db", envOr("REGISTRY_DATABASE_URL", ""), "PostgreSQL URL (env REGISTRY_DATABASE_URL); empty: embedded database in --data-dir")
 	fs.StringVar(&d.dataDir, "data-dir", envOr("REGISTRY_DATA_DIR", "./registry-data"), "embedded database directory (env REGISTRY_DATA_DIR)")
+	fs.StringVar(&d.trust, "trust", envOr("REGISTRY_TRUST", ""), `golden-record trust order of sources: "default,order; field=order; ..." (env REGISTRY_TRUST; default: dukcapil first, then the most recent value)`)
 	fs.StringVar(&d.nikKeys, "nik-keys", envOr("REGISTRY_NIK_KEYS", ""), "NIK encryption key file (env REGISTRY_NIK_KEYS); default for the embedded database: DATA_DIR/nik-keys.json, created on first use")
 }
 
@@ -49,6 +51,7 @@ type database struct {
 	pool    *pgxpool.Pool
 	cluster *schema.Cluster
 	nik     *registry.NIKCipher
+	surv    registry.Survivorship
 }
 
 // loadNIKKeys opens the key file, creating it for the embedded database on first use.
@@ -77,11 +80,15 @@ func loadNIKKeys(d dbFlags) (*registry.NIKCipher, error) {
 // owns it; an external one must already be current (`registry migrate`), so that an operator
 // decides when a shared database changes.
 func openDB(ctx context.Context, d dbFlags, log *slog.Logger, migrate bool) (*database, error) {
+	surv, err := registry.ParseSurvivorship(d.trust)
+	if err != nil {
+		return nil, fmt.Errorf("--trust: %w", err)
+	}
 	nik, err := loadNIKKeys(d)
 	if err != nil {
 		return nil, err
 	}
-	db := &database{nik: nik}
+	db := &database{nik: nik, surv: surv}
 	url := d.url
 	if url == "" {
 		c, err := schema.OpenCluster(ctx, d.dataDir, schema.ClusterOptions{Logger: log})
@@ -139,7 +146,7 @@ func (db *database) close(ctx context.Context) {
 // model that cannot be read is logged (IDs only) and the default used instead of refusing to
 // start: the links still say which model decided them.
 func (db *database) service(log *slog.Logger) *registry.Service {
-	svc := registry.NewService(pgstore.New(db.pool, pgstore.WithNIKCipher(db.nik)), registry.Options{Logger: log, Model: matching.DefaultModel()})
+	svc := registry.NewService(pgstore.New(db.pool, pgstore.WithNIKCipher(db.nik)), registry.Options{Logger: log, Model: matching.DefaultModel(), Survivorship: &db.surv})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m, err := svc.UseActiveModel(ctx)

@@ -209,3 +209,22 @@ func TestLoadExportOnFreshDataDir(t *testing.T) {
 		t.Fatal("the embedded cluster still runs after the commands finished")
 	}
 }
+
+// TestGenIsDeterministic runs the generator twice with one seed through the binary.
+func TestGenIsDeterministic(t *testing.T) {
+	bin := binary(t)
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for _, d := range dirs {
+		runCmd(t, bin, nil, "gen", "--people", "200", "--seed", "42", "--out", d)
+	}
+	for _, name := range []string{"dukcapil.csv", "kemenkes.csv", "truth.csv", "errors.csv", "hard_negatives.csv"} {
+		a, err := os.ReadFile(filepath.Join(dirs[0], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dirs[1], name))
+		if !bytes.Equal(a, b) {
+			t.Fatalf("%s differs between two runs with the same seed", name)
+		}
+	}
+}
