@@ -6,6 +6,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"log/slog"
 	"math"
@@ -36,18 +37,23 @@ type Options struct {
 	// bucket size (0: one second's worth).
 	RateLimit float64
 	RateBurst int
+	// BindKeysToClientCerts requires, on every authenticated operation, a verified TLS client
+	// certificate whose subject common name is the key's source: a key stolen from one ministry is
+	// useless without that ministry's certificate (mutual TLS, one certificate per ministry).
+	BindKeysToClientCerts bool
 }
 
 type server struct {
-	svc    *registry.Service
-	log    *slog.Logger
-	limits *keyLimiter
+	svc       *registry.Service
+	log       *slog.Logger
+	limits    *keyLimiter
+	certBound bool
 }
 
 // New returns the registry's HTTP handler and its huma API (whose OpenAPI document the caller may
 // serialise).
 func New(svc *registry.Service, opts Options) (http.Handler, huma.API) {
-	s := &server{svc: svc, log: opts.Logger, limits: newKeyLimiter(opts.RateLimit, opts.RateBurst)}
+	s := &server{svc: svc, log: opts.Logger, limits: newKeyLimiter(opts.RateLimit, opts.RateBurst), certBound: opts.BindKeysToClientCerts}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -116,7 +122,7 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			s.log.InfoContext(ctx, "request", "request_id", id, "method", r.Method, "route", r.Pattern,
 				"status", rec.status, "duration_ms", time.Since(start).Milliseconds())
 		}()
-		if r.Body != nil && r.ContentLength != 0 && r.Method != http.MethodGet {
+		if r.Body != nil && r.ContentLength != 0 && r.Method != http.MethodGet && !streamsBody(r) {
 			body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 			if err != nil {
 				writeProblem(rec, http.StatusBadRequest, "could not read the request body")
@@ -158,6 +164,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection (an upload extends its read deadline).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	r.wrote = true
 	return r.ResponseWriter.Write(b)
@@ -186,6 +195,10 @@ func (s *server) authenticate(api huma.API) func(huma.Context, func(huma.Context
 			huma.WriteErr(api, ctx, se.GetStatus(), se.Error())
 			return
 		}
+		if s.certBound && !certFor(ctx.TLS(), p.Source) {
+			huma.WriteErr(api, ctx, http.StatusForbidden, "this key must be used with its ministry's client certificate (mutual TLS)")
+			return
+		}
 		if ok, wait := s.limits.allow(p.KeyID, time.Now()); !ok {
 			ctx.SetHeader("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			huma.WriteErr(api, ctx, http.StatusTooManyRequests, "rate limit of this API key exceeded; retry after the Retry-After delay")
@@ -193,6 +206,15 @@ func (s *server) authenticate(api huma.API) func(huma.Context, func(huma.Context
 		}
 		next(huma.WithValue(ctx, keyPrincipal, p))
 	}
+}
+
+// certFor reports whether the connection presented a verified client certificate issued to
+// source (its subject common name).
+func certFor(state *tls.ConnectionState, source string) bool {
+	if state == nil || len(state.VerifiedChains) == 0 || len(state.VerifiedChains[0]) == 0 {
+		return false
+	}
+	return state.VerifiedChains[0][0].Subject.CommonName == source
 }
 
 func readContext(ctx context.Context, h ReadHeaders) registry.ReadContext {

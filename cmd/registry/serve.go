@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/bangsa/registry/api"
@@ -23,6 +26,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demo := fs.Bool("demo", false, "load a small synthetic population into an empty registry on first start")
 	rateLimit := fs.Float64("rate-limit", envFloat("REGISTRY_RATE_LIMIT", 200), "sustained requests per second per API key, 0 for none (env REGISTRY_RATE_LIMIT)")
 	rateBurst := fs.Int("rate-burst", 400, "burst of requests per API key")
+	tlsCert := fs.String("tls-cert", envOr("REGISTRY_TLS_CERT", ""), "serve HTTPS with this certificate (PEM)")
+	tlsKey := fs.String("tls-key", envOr("REGISTRY_TLS_KEY", ""), "the certificate's private key (PEM)")
+	clientCA := fs.String("client-ca", envOr("REGISTRY_CLIENT_CA", ""), "mutual TLS: CA (PEM) of the ministries' client certificates; API keys then work only with a certificate whose common name is the key's source")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,7 +48,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	handler, _ := api.New(svc, api.Options{Logger: log, RateLimit: *rateLimit, RateBurst: *rateBurst})
+	if (*tlsCert == "") != (*tlsKey == "") || (*clientCA != "" && *tlsCert == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together, and --client-ca needs them")
+	}
+	handler, _ := api.New(svc, api.Options{Logger: log, RateLimit: *rateLimit, RateBurst: *rateBurst, BindKeysToClientCerts: *clientCA != ""})
 	srv := &http.Server{
 		Addr:              *addr,
 		Handler:           handler,
@@ -55,6 +64,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
+	}
+	if *tlsCert != "" {
+		cfg, err := serverTLS(*tlsCert, *tlsKey, *clientCA)
+		if err != nil {
+			return err
+		}
+		ln = tls.NewListener(ln, cfg)
 	}
 	log.Info("registry listening", "addr", ln.Addr().String(), "docs", "/docs", "openapi", "/openapi.json")
 	go sealPeriodically(ctx, svc, log, 5*time.Second)
@@ -72,4 +88,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return nil
+}
+
+// serverTLS builds the HTTPS configuration; with a client CA, client certificates are verified
+// when presented (health checks need none; the API then requires one per key's source).
+func serverTLS(certFile, keyFile, clientCA string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("TLS certificate: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if clientCA != "" {
+		pem, err := os.ReadFile(clientCA)
+		if err != nil {
+			return nil, fmt.Errorf("client CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("client CA %s: no PEM certificates", clientCA)
+		}
+		cfg.ClientCAs, cfg.ClientAuth = pool, tls.VerifyClientCertIfGiven
+	}
+	return cfg, nil
 }
