@@ -126,9 +126,18 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	if !c.started {
 		return nil
 	}
-	if n, err := c.otherClients(ctx); err == nil && n > 0 {
-		c.log.Info("leaving database cluster running for other clients", "clients", n)
-		return nil
+	// A command that has just exited may still be listed while its backends wind down: look
+	// again for up to a second before deciding another client needs the cluster.
+	for attempt := 0; ; attempt++ {
+		n, err := c.otherClients(ctx)
+		if err != nil || n == 0 {
+			break
+		}
+		if attempt == 10 {
+			c.log.Info("leaving database cluster running for other clients", "clients", n)
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	if err := c.pgctl(ctx, "stop", "-w", "-m", "fast"); err != nil {
 		return fmt.Errorf("stop database cluster: %w", err)
