@@ -37,6 +37,9 @@ var operationScopes = map[string]struct {
 	"link-record":        {scope: registry.ScopeSteward, body: `{}`},
 	"citizen-history":    {scope: registry.ScopeSteward},
 	"citizen-access-log": {scope: registry.ScopeCitizenPortal},
+	"start-load":         {scope: registry.ScopeBulk, ownSource: true},
+	"get-load":           {scope: registry.ScopeBulk},
+	"list-load-rejects":  {scope: registry.ScopeBulk},
 }
 
 // TestAuthorizationMatrix tries every operation of the OpenAPI document with every scope (and
@@ -81,7 +84,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					continue
 				}
 				url := strings.NewReplacer("{source}", source, "{local_id}", "X-1", "{citizen_id}", uuid.NewString(),
-					"{review_id}", uuid.NewString()).Replace(path)
+					"{review_id}", uuid.NewString(), "{load_id}", uuid.NewString()).Replace(path)
 				for _, who := range callers {
 					headers := append([]string{}, readHeaders...)
 					headers = append(headers, rule.headers...)

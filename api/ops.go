@@ -108,6 +108,7 @@ func (s *server) register(api huma.API) {
 	}, s.events)
 
 	s.registerSteward(api)
+	s.registerLoads(api)
 	s.registerCitizenPortal(api)
 
 	huma.Register(api, huma.Operation{

@@ -31,6 +31,11 @@ type Model struct {
 	Fields []FieldParams `json:"fields"`
 	// TermFrequencies holds value counts for term-frequency adjustment.
 	TermFrequencies map[string]TermFrequency `json:"term_frequencies,omitempty"`
+	// HouseholdDependence[k][j] is P(household field k agrees | household
+	// field j agrees, different people), fields in the order address,
+	// locality, province, postcode, phone (see householdEvidence). Nil means
+	// 1: the household fields are taken as one piece of evidence.
+	HouseholdDependence [][]float64 `json:"household_dependence,omitempty"`
 	// Training describes how a trained model was estimated.
 	Training *TrainingSummary `json:"training,omitempty"`
 }
@@ -114,7 +119,7 @@ func defaultFields() []FieldParams {
 	p := func(level string, m, u float64) LevelParams { return LevelParams{Level: level, M: m, U: u} }
 	return []FieldParams{
 		{FieldNIK, []LevelParams{p("exact", 0.92, 1e-7), {Level: "twin", M: 1e-6, U: 1, Fixed: true, Veto: true},
-			p("edit1", 0.04, 1e-5), p("serial", 0.002, 1e-3), p("else", 0.038, 0.999)}},
+			p("edit1", 0.04, 1e-5), {Level: "serial", M: 0.002, U: 0.05, Fixed: true}, p("else", 0.038, 0.999)}},
 		{FieldName, []LevelParams{p("exact", 0.6, 1e-5), p("fuzzy", 0.15, 1e-5), p("subset", 0.1, 1e-4),
 			p("close", 0.05, 1e-4), p("partial", 0.04, 0.01), p("similar", 0.03, 0.005), p("else", 0.03, 0.98),
 			{Level: "sibling", M: 1e-4, U: 0.01, Fixed: true, Veto: true}}},
@@ -300,6 +305,8 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 	x, y := ordered(&a, &b)
 	c := Comparison{Weight: m.PriorWeight, Fields: make([]FieldComparison, len(fieldSpecs))}
 	veto := -1
+	var ws [maxFields]float64
+	var lv [maxFields]int
 	for i := range fieldSpecs {
 		spec := &fieldSpecs[i]
 		fp := m.fieldParams(i)
@@ -313,7 +320,15 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 			}
 		}
 		c.Fields[i] = FieldComparison{Field: spec.name, Level: level, Weight: w}
-		c.Weight += w
+		ws[i], lv[i] = w, r.level
+	}
+	m.householdEvidence(&ws, &lv)
+	for i := range c.Fields {
+		c.Fields[i].Weight = ws[i]
+		c.Weight += ws[i]
+	}
+	if identityConflict(x, y, &lv) {
+		veto = fieldNIK
 	}
 	// A veto lowers its own field's bar so that the waterfall still sums
 	// to the total.
@@ -331,18 +346,126 @@ func (m *Model) Score(a, b *Normalized) float64 {
 	x, y := ordered(a, b)
 	w := m.PriorWeight
 	veto := false
+	var ws [maxFields]float64
+	var lv [maxFields]int
 	for i := range fieldSpecs {
 		r := fieldSpecs[i].compare(x, y, m)
 		fp := m.fieldParams(i)
-		w += m.fieldWeight(i, fp, r, x, y)
+		ws[i], lv[i] = m.fieldWeight(i, fp, r, x, y), r.level
 		if r.level != levelMissing && fp != nil && r.level < len(fp.Levels) && fp.Levels[r.level].Veto {
 			veto = true
 		}
 	}
+	m.householdEvidence(&ws, &lv)
+	for i := range fieldSpecs {
+		w += ws[i]
+	}
+	veto = veto || identityConflict(x, y, &lv)
 	if cap := m.DistinctWeight(); veto && w > cap {
 		w = cap
 	}
 	return w
+}
+
+// maxFields bounds len(fieldSpecs), so per-pair weights live on the stack.
+const maxFields = 16
+
+// householdFields are the fields that people living together share: the
+// address at every level of detail, and the household's phone, in the order
+// of Model.HouseholdDependence.
+var householdFields = [...]int{fieldAddress, fieldLocality, fieldProvince, fieldPostcode, fieldPhone}
+
+// householdChain orders householdFields (by index) from the most to the
+// least specific: address, phone, postcode, locality, province.
+var householdChain = [...]int{0, 4, 3, 1, 2}
+
+// householdEvidence corrects the one dependence Fellegi-Sunter's independence
+// assumption gets badly wrong for a population register. Among different
+// people, agreeing on the address makes agreeing on village, postcode,
+// province and often phone nearly certain (they live together), so summing
+// the five agreements counts one fact five times: it made a father and son at
+// one address, with different NIKs, names and birth dates, an automatic link.
+//
+// The agreeing household fields (positive weight) are counted as a chain,
+// most specific first: the first keeps its weight, each next one k counts
+// only what it adds given the earlier ones, log2(m_k / P(k agrees | j agrees,
+// different people)) for the most predictive earlier j, at most its own
+// weight and never below 0. The total is the best chain over subsets of the
+// agreeing fields, so it grows whenever an agreement is added or
+// strengthened: a record still matches itself at least as well as any other
+// record. Fields left out of the best chain weigh 0; disagreements keep their
+// (negative) weights. With HouseholdDependence nil (the default model) every
+// conditional is 1 and only the strongest agreement counts; a trained model
+// estimates them from random pairs, so a population whose fields vary
+// independently (FEBRL's generator draws suburb and postcode separately)
+// keeps nearly the whole sum.
+func (m *Model) householdEvidence(ws *[maxFields]float64, lv *[maxFields]int) {
+	const nh = len(householdFields)
+	var agree [nh]int // indices into householdFields, in chain order
+	n := 0
+	for _, h := range householdChain {
+		if ws[householdFields[h]] > 0 {
+			agree[n] = h
+			n++
+		}
+	}
+	if n < 2 {
+		return
+	}
+	best := math.Inf(-1)
+	var keep, c [nh]float64
+	for mask := 1; mask < 1<<n; mask++ {
+		total, first := 0.0, true
+		for a := 0; a < n; a++ {
+			c[a] = 0
+			if mask&(1<<a) == 0 {
+				continue
+			}
+			k := agree[a]
+			w := ws[householdFields[k]]
+			if first {
+				c[a], first = w, false
+			} else {
+				cond := 0.0
+				for b := 0; b < a; b++ {
+					if mask&(1<<b) != 0 {
+						cond = math.Max(cond, m.householdDependence(k, agree[b]))
+					}
+				}
+				c[a] = m.householdResidual(k, w, cond)
+			}
+			total += c[a]
+		}
+		if total > best {
+			best, keep = total, c
+		}
+	}
+	for a := 0; a < n; a++ {
+		ws[householdFields[agree[a]]] = keep[a]
+	}
+}
+
+// householdDependence is P(household field k agrees | household field j
+// agrees, different people): 1 unless the model estimated it.
+func (m *Model) householdDependence(k, j int) float64 {
+	d := m.HouseholdDependence
+	if len(d) != len(householdFields) || len(d[k]) != len(householdFields) {
+		return 1
+	}
+	return d[k][j]
+}
+
+// householdResidual is what household field k, of weight w, adds when an
+// earlier field's agreement already makes its agreement likely with
+// probability cond. It uses k's exact-level m (cond is about exact
+// agreement), which also keeps it from growing when k's agreement weakens.
+func (m *Model) householdResidual(k int, w, cond float64) float64 {
+	fp := m.fieldParams(householdFields[k])
+	if fp == nil || len(fp.Levels) == 0 || cond <= 0 {
+		return w
+	}
+	r := math.Log2(math.Max(fp.Levels[0].M, minProb) / cond)
+	return math.Min(w, math.Max(r, 0))
 }
 
 // probability maps a log2 odds weight to a probability in [0,1].

@@ -83,6 +83,8 @@ type Store interface {
 	ListModels(ctx context.Context) ([]ModelInfo, error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
+	// Bulk is the bulk-load side of the store.
+	Bulk() BulkStore
 }
 
 // Tx is the unit of work of the registry's use cases. Methods that return a single row return

@@ -146,7 +146,7 @@ func (db *database) close(ctx context.Context) {
 // model that cannot be read is logged (IDs only) and the default used instead of refusing to
 // start: the links still say which model decided them.
 func (db *database) service(log *slog.Logger) *registry.Service {
-	svc := registry.NewService(pgstore.New(db.pool, pgstore.WithNIKCipher(db.nik)), registry.Options{Logger: log, Model: matching.DefaultModel(), Survivorship: &db.surv})
+	svc := registry.NewService(pgstore.New(db.pool, pgstore.WithNIKCipher(db.nik)), registry.Options{Logger: log, Model: matching.DefaultModel(), Survivorship: &db.surv, MaxRecordsPerKey: maxRecordsPerKey()})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m, err := svc.UseActiveModel(ctx)

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +28,11 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	d.register(fs)
 	source := fs.String("source", "", "source (ministry) code the records belong to")
 	maxRejects := fs.Int("max-rejects", 0, "fail once more than this many rows are rejected (0: no limit)")
+	chunkRows := fs.Int("chunk-rows", registry.DefaultChunkRows, "input rows per transaction and checkpoint")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: registry load --source CODE [--max-rejects N] FILE... (CSV or NDJSON, gzip ok, - for stdin)")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,7 +43,13 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(files) == 0 {
 		return fmt.Errorf("load: name at least one file (or - for stdin)")
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(loadMemoryLimit)
+	}
 	log := newLogger(stderr, slog.LevelWarn)
+	if os.Getenv("REGISTRY_LOG_LEVEL") == "debug" {
+		log = newLogger(stderr, slog.LevelDebug) // per-chunk phase timings
+	}
 	db, err := openDB(ctx, d, log, false)
 	if err != nil {
 		return err
@@ -42,14 +58,8 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	svc := db.service(log)
 
 	for _, name := range files {
-		sum, err := loadFile(ctx, svc, *source, name, stdin, *maxRejects, stderr)
-		line, _ := json.Marshal(struct {
-			File   string `json:"file"`
-			Source string `json:"source"`
-			registry.LoadSummary
-			Seconds float64 `json:"seconds"`
-		}{name, *source, sum.LoadSummary, sum.seconds})
-		fmt.Fprintln(stdout, string(line))
+		sum, err := loadFile(ctx, svc, *source, name, stdin, *maxRejects, *chunkRows, stderr)
+		writeSummary(stdout, name, *source, sum, err)
 		if err != nil {
 			return fmt.Errorf("load %s: %w", name, err)
 		}
@@ -57,14 +67,71 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-type fileSummary struct {
-	registry.LoadSummary
-	seconds float64
+// maxRecordsPerKey is REGISTRY_MAX_RECORDS_PER_KEY: blocking keys held by more records than
+// this are skipped as unselective (0: the registry's default). It changes matching decisions, so
+// every process on one registry (serve and load alike) must run with the same value.
+func maxRecordsPerKey() int {
+	n, _ := strconv.Atoi(os.Getenv("REGISTRY_MAX_RECORDS_PER_KEY"))
+	return max(n, 0)
 }
 
-func loadFile(ctx context.Context, svc *registry.Service, source, name string, stdin io.Reader, maxRejects int, stderr io.Writer) (fileSummary, error) {
+// loadMemoryLimit is the soft memory limit of a load when GOMEMLIMIT is not set: past it the
+// garbage collector works harder rather than letting the heap grow (the loader's own bounds
+// keep the live heap well below it).
+const loadMemoryLimit = 3 << 30
+
+type fileSummary struct {
+	registry.LoadSummary
+	seconds     float64
+	rejectsPath string
+}
+
+// writeSummary prints the summary of one file: a JSON line for programs, or a sentence when a
+// person is watching.
+func writeSummary(w io.Writer, name, source string, sum fileSummary, loadErr error) {
+	if isTerminal(w) {
+		status := "loaded"
+		if loadErr != nil {
+			status = "FAILED after"
+		}
+		fmt.Fprintf(w, "%s: %s %s rows in %.1fs: %s new, %s updated, %s unchanged, %s rejected; %s linked, %s new citizens, %s reviews (load %s)\n",
+			name, status, thousands(sum.Rows), sum.seconds, thousands(sum.Loaded), thousands(sum.Updated), thousands(sum.Unchanged),
+			thousands(sum.Rejected), thousands(sum.Linked), thousands(sum.Created), thousands(sum.Reviews), sum.LoadID)
+		if sum.Rejected > 0 {
+			fmt.Fprintf(w, "  rejected rows with their line and reason: %s\n", sum.rejectsPath)
+		}
+		return
+	}
+	line, _ := json.Marshal(struct {
+		File   string `json:"file"`
+		Source string `json:"source"`
+		registry.LoadSummary
+		Seconds float64 `json:"seconds"`
+		Rejects string  `json:"rejects_file,omitempty"`
+		Failed  bool    `json:"failed,omitempty"`
+	}{name, source, sum.LoadSummary, sum.seconds, sum.rejectsPath, loadErr != nil})
+	fmt.Fprintln(w, string(line))
+}
+
+// rejectsPathFor names the rejects file beside the input: people.csv.gz -> people.rejects.csv.
+func rejectsPathFor(name string, ndjson bool) string {
+	ext := ".rejects.csv"
+	if ndjson {
+		ext = ".rejects.ndjson"
+	}
+	if name == "-" {
+		return "stdin" + ext
+	}
+	base := strings.TrimSuffix(name, ".gz")
+	for _, e := range []string{".csv", ".ndjson", ".jsonl", ".json"} {
+		base = strings.TrimSuffix(base, e)
+	}
+	return base + ext
+}
+
+func loadFile(ctx context.Context, svc *registry.Service, source, name string, stdin io.Reader, maxRejects, chunkRows int, stderr io.Writer) (fileSummary, error) {
 	var in io.Reader = stdin
-	rejectsPath := "stdin.rejects.csv"
+	input, size := "-", int64(0)
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
@@ -72,49 +139,71 @@ func loadFile(ctx context.Context, svc *registry.Service, source, name string, s
 		}
 		defer f.Close()
 		in = f
-		rejectsPath = strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".csv")
-		rejectsPath = strings.TrimSuffix(rejectsPath, ".ndjson") + ".rejects.csv"
+		if input, err = filepath.Abs(name); err != nil {
+			return fileSummary{}, err
+		}
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 	}
-	rw := &rejectsFile{path: rejectsPath}
+	rw := &rejectsFile{name: name}
 	defer rw.close()
 
 	start := time.Now()
-	progress := newProgress(stderr)
+	progress := newProgress(stderr, size)
 	sum, err := svc.Load(ctx, source, in, registry.LoadOptions{
 		Actor:      "load:" + source,
 		OnReject:   rw.write,
 		MaxRejects: maxRejects,
 		Progress:   progress.update,
+		Input:      input,
+		Size:       size,
+		ChunkRows:  chunkRows,
 	})
 	progress.done()
-	if sum.Rejected > 0 {
-		fmt.Fprintf(stderr, "%d rejected rows written to %s\n", sum.Rejected, rejectsPath)
-	} else {
-		os.Remove(rejectsPath) // an old rejects file of a now clean input would mislead
+	if werr := rw.close(); werr != nil && err == nil {
+		err = fmt.Errorf("write rejects file: %w", werr)
 	}
-	return fileSummary{sum, time.Since(start).Seconds()}, err
+	out := fileSummary{LoadSummary: sum, seconds: time.Since(start).Seconds()}
+	if rw.written > 0 {
+		out.rejectsPath = rw.path
+	} else if err == nil {
+		// An old rejects file of a now clean input would mislead.
+		os.Remove(rejectsPathFor(name, false))
+		os.Remove(rejectsPathFor(name, true))
+	}
+	return out, err
 }
 
-// rejectsFile writes rejected rows beside the input, with their original columns first so the
-// file can be fixed and loaded again as it is (the loader ignores reject_* columns).
+// rejectsFile writes rejected rows beside the input so that they can be fixed and loaded again
+// as they are: for CSV the original columns followed by reject_line and reject_reason (the loader
+// ignores reject_* columns), for NDJSON the original object with those two keys added.
 type rejectsFile struct {
-	path string
-	f    *os.File
-	w    *csv.Writer
+	name    string
+	path    string
+	f       *os.File
+	bw      *bufio.Writer
+	w       *csv.Writer
+	written int
 }
 
 func (r *rejectsFile) write(rej registry.Reject) error {
-	if r.w == nil {
+	ndjson := rej.Header == nil
+	if r.f == nil {
+		r.path = rejectsPathFor(r.name, ndjson)
 		f, err := os.Create(r.path)
 		if err != nil {
 			return err
 		}
-		r.f, r.w = f, csv.NewWriter(f)
-		header := append([]string{}, rej.Header...)
-		if header == nil {
-			header = []string{"ndjson"}
+		r.f, r.bw = f, bufio.NewWriterSize(f, 1<<16)
+		if !ndjson {
+			r.w = csv.NewWriter(r.bw)
+			r.w.Write(append(append([]string{}, rej.Header...), registry.RejectPrefix+"line", registry.RejectPrefix+"reason"))
 		}
-		r.w.Write(append(header, registry.RejectPrefix+"line", registry.RejectPrefix+"reason"))
+	}
+	r.written++
+	if ndjson {
+		return r.writeJSON(rej)
 	}
 	fields := append([]string{}, rej.Fields...)
 	for len(fields) < len(rej.Header) {
@@ -123,44 +212,129 @@ func (r *rejectsFile) write(rej registry.Reject) error {
 	return r.w.Write(append(fields, strconv.Itoa(rej.Line), rej.Reason))
 }
 
-func (r *rejectsFile) close() {
-	if r.w != nil {
-		r.w.Flush()
-		r.f.Close()
+func (r *rejectsFile) writeJSON(rej registry.Reject) error {
+	raw := ""
+	if len(rej.Fields) > 0 {
+		raw = rej.Fields[0]
 	}
+	var obj map[string]any
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&obj) != nil || obj == nil {
+		obj = map[string]any{registry.RejectPrefix + "raw": raw}
+	}
+	obj[registry.RejectPrefix+"line"] = rej.Line
+	obj[registry.RejectPrefix+"reason"] = rej.Reason
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(obj); err != nil {
+		return err
+	}
+	_, err := r.bw.Write(buf.Bytes())
+	return err
 }
 
-// progress draws a one-line progress report on a terminal and stays silent otherwise (batch jobs
-// read the JSON summary line instead).
+func (r *rejectsFile) close() error {
+	if r.f == nil {
+		return nil
+	}
+	var err error
+	if r.w != nil {
+		r.w.Flush()
+		err = r.w.Error()
+	}
+	err = errors.Join(err, r.bw.Flush(), r.f.Close())
+	r.f = nil
+	return err
+}
+
+// progress draws a one-line progress bar on a terminal (rows, rows/s, ETA) and stays silent
+// otherwise: batch jobs read the JSON summary line instead.
 type progress struct {
 	w     io.Writer
 	tty   bool
-	start time.Time
+	total int64
 	last  time.Time
+	drawn bool
 }
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, start: time.Now()}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
+func newProgress(w io.Writer, total int64) *progress {
+	return &progress{w: w, tty: isTerminal(w), total: total}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	return p
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func (p *progress) update(s registry.LoadSummary) {
+func (p *progress) update(s registry.LoadProgress) {
 	if !p.tty || time.Since(p.last) < 200*time.Millisecond {
 		return
 	}
-	p.last = time.Now()
-	rate := float64(s.Rows) / time.Since(p.start).Seconds()
-	fmt.Fprintf(p.w, "\r%d rows  %.0f rows/s  linked %d  new %d  review %d  rejected %d ",
-		s.Rows, rate, s.Linked, s.Created, s.Reviews, s.Rejected)
+	p.last, p.drawn = time.Now(), true
+	secs := s.Elapsed.Seconds()
+	rate := 0.0
+	if secs > 0 {
+		rate = float64(s.Rows) / secs
+	}
+	line := ""
+	if p.total > 0 {
+		frac := min(float64(s.BytesDone)/float64(p.total), 1)
+		const width = 24
+		done := int(frac * width)
+		bar := strings.Repeat("=", done) + strings.Repeat(" ", width-done)
+		if done < width {
+			bar = bar[:done] + ">" + bar[done+1:]
+		}
+		eta := "--:--"
+		if s.BytesDone > 0 && frac < 1 {
+			remain := time.Duration(float64(s.Elapsed) * (1 - frac) / frac)
+			eta = clock(remain)
+		}
+		line = fmt.Sprintf("%3.0f%% [%s] ETA %s  ", 100*frac, bar, eta)
+	}
+	line += fmt.Sprintf("%s rows  %s rows/s  linked %s  new %s  review %s  rejected %s",
+		thousands(s.Rows), thousands(int(rate)), thousands(s.Linked), thousands(s.Created), thousands(s.Reviews), thousands(s.Rejected))
+	if ahead := int(s.RowsRead) - s.Rows; ahead > 0 {
+		line += fmt.Sprintf("  (%s more read)", thousands(ahead))
+	}
+	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
 }
 
 func (p *progress) done() {
-	if p.tty && !p.last.IsZero() {
+	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+func clock(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// thousands formats n with thousands separators: 1234567 -> 1,234,567.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -27,7 +27,8 @@ Commands:
   keys rotate    replace a key: --id UUID [--grace 24h] (the old one works until the grace ends)
   load           load person files: --source CODE FILE... (CSV or NDJSON, gzip ok, - for stdin)
   export links   write every active link as CSV (source,local_id,citizen_id)
-  train          learn the matching model from the loaded records and activate it (--list, --activate V)
+  train          learn the matching model from the loaded records and activate it
+                 (--list, --activate VERSION, --export FILE, --import FILE)
   eval           compare the links with a truth file: --truth FILE [--hard-negatives FILE] [--json]
   audit verify   check the hash chains of events and access log (--anchor to compare with a kept head)
   audit head     print the chain heads to anchor outside the database

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -18,8 +20,10 @@ import (
 
 // runTrain implements `registry train`: it estimates the matching model from the records the
 // registry holds (no labels), stores it and makes it the active model, which `serve` and `load`
-// decide with from their next start. `--list` shows the stored models and `--activate VERSION`
-// switches back to one of them.
+// decide with from their next start. `--list` shows the stored models, `--activate VERSION`
+// switches back to one of them, and `--export` / `--import` move a model between registries (a
+// model trained on a staging copy, promoted to production; or a fresh registry that should match
+// with a known model from its first record).
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -31,9 +35,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noActivate := fs.Bool("no-activate", false, "store the model without making it the active one")
 	list := fs.Bool("list", false, "list the stored models and exit")
 	activate := fs.String("activate", "", "make the stored model VERSION the active one and exit (a rollback)")
+	export := fs.String("export", "", "write the active model as JSON to FILE and exit")
+	importFrom := fs.String("import", "", "store the model in the JSON FILE (from --export), activate it unless --no-activate, and exit")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: registry train [--sample N] [--seed S] [--no-activate] [--json] | --list | --activate VERSION")
+		fmt.Fprintln(fs.Output(), "usage: registry train [--sample N] [--seed S] [--no-activate] [--json] | --list | --activate VERSION | --export FILE | --import FILE")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -63,6 +69,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stdout, "active model: %s (processes started from now on use it)\n", m.Version)
 		return nil
+	case *export != "":
+		return exportModel(ctx, svc, *export, stdout)
+	case *importFrom != "":
+		return importModel(ctx, svc, *importFrom, !*noActivate, stdout)
 	}
 
 	start := time.Now()
@@ -167,4 +177,51 @@ func listModels(ctx context.Context, svc *registry.Service, w io.Writer, asJSON 
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.Version, active, m.CreatedAt.UTC().Format(time.RFC3339))
 	}
 	return tw.Flush()
+}
+
+// exportModel writes the registry's active model (its parameters as stored) to path.
+func exportModel(ctx context.Context, svc *registry.Service, path string, stdout io.Writer) error {
+	m, err := svc.UseActiveModel(ctx)
+	if errors.Is(err, registry.ErrNotFound) {
+		return errors.New("train: no active model to export; the registry matches with the default model")
+	}
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("train: encode model: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	fmt.Fprintf(stdout, "exported model %s to %s\n", m.Version, path)
+	return nil
+}
+
+// importModel stores the model in path and activates it if asked. A file that is not a model
+// (no version, no field parameters) is refused rather than stored.
+func importModel(ctx context.Context, svc *registry.Service, path string, activate bool, stdout io.Writer) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var m matching.Model
+	if err := dec.Decode(&m); err != nil {
+		return fmt.Errorf("train: %s is not a model file: %w", path, err)
+	}
+	if m.Version == "" || len(m.Fields) == 0 {
+		return fmt.Errorf("train: %s is not a model file: no version or no field parameters", path)
+	}
+	if err := svc.SaveModel(ctx, &m, activate); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	state := "stored"
+	if activate {
+		state = "stored and active (processes started from now on use it)"
+	}
+	fmt.Fprintf(stdout, "model %s: %s\n", m.Version, state)
+	return nil
 }

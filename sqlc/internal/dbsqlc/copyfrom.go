@@ -9,6 +9,265 @@ import (
 	"context"
 )
 
+// iteratorForBulkCitizensInsert implements pgx.CopyFromSource.
+type iteratorForBulkCitizensInsert struct {
+	rows                 []BulkCitizensInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkCitizensInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkCitizensInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].CreatedAt,
+		r.rows[0].UpdatedAt,
+	}, nil
+}
+
+func (r iteratorForBulkCitizensInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkCitizensInsert(ctx context.Context, arg []BulkCitizensInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"citizens"}, []string{"id", "created_at", "updated_at"}, &iteratorForBulkCitizensInsert{rows: arg})
+}
+
+// iteratorForBulkGoldenInsert implements pgx.CopyFromSource.
+type iteratorForBulkGoldenInsert struct {
+	rows                 []BulkGoldenInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkGoldenInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkGoldenInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].CitizenID,
+		r.rows[0].Fields,
+		r.rows[0].UpdatedAt,
+	}, nil
+}
+
+func (r iteratorForBulkGoldenInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkGoldenInsert(ctx context.Context, arg []BulkGoldenInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"golden_records"}, []string{"citizen_id", "fields", "updated_at"}, &iteratorForBulkGoldenInsert{rows: arg})
+}
+
+// iteratorForBulkKeysInsert implements pgx.CopyFromSource.
+type iteratorForBulkKeysInsert struct {
+	rows                 []BulkKeysInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkKeysInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkKeysInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Key,
+		r.rows[0].RecordID,
+	}, nil
+}
+
+func (r iteratorForBulkKeysInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkKeysInsert(ctx context.Context, arg []BulkKeysInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"blocking_keys"}, []string{"key", "record_id"}, &iteratorForBulkKeysInsert{rows: arg})
+}
+
+// iteratorForBulkLinksInsert implements pgx.CopyFromSource.
+type iteratorForBulkLinksInsert struct {
+	rows                 []BulkLinksInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkLinksInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkLinksInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].RecordID,
+		r.rows[0].CitizenID,
+		r.rows[0].Kind,
+		r.rows[0].Score,
+		r.rows[0].ModelVersion,
+		r.rows[0].Explanation,
+		r.rows[0].Actor,
+		r.rows[0].Reason,
+		r.rows[0].CreatedAt,
+	}, nil
+}
+
+func (r iteratorForBulkLinksInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkLinksInsert(ctx context.Context, arg []BulkLinksInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"links"}, []string{"record_id", "citizen_id", "kind", "score", "model_version", "explanation", "actor", "reason", "created_at"}, &iteratorForBulkLinksInsert{rows: arg})
+}
+
+// iteratorForBulkRecordsInsert implements pgx.CopyFromSource.
+type iteratorForBulkRecordsInsert struct {
+	rows                 []BulkRecordsInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkRecordsInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkRecordsInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].Source,
+		r.rows[0].LocalID,
+		r.rows[0].Version,
+		r.rows[0].ContentHash,
+		r.rows[0].Raw,
+		r.rows[0].Normalized,
+		r.rows[0].Issues,
+		r.rows[0].Outcome,
+		r.rows[0].Score,
+		r.rows[0].CreatedAt,
+		r.rows[0].UpdatedAt,
+	}, nil
+}
+
+func (r iteratorForBulkRecordsInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkRecordsInsert(ctx context.Context, arg []BulkRecordsInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"source_records"}, []string{"id", "source", "local_id", "version", "content_hash", "raw", "normalized", "issues", "outcome", "score", "created_at", "updated_at"}, &iteratorForBulkRecordsInsert{rows: arg})
+}
+
+// iteratorForBulkReviewsInsert implements pgx.CopyFromSource.
+type iteratorForBulkReviewsInsert struct {
+	rows                 []BulkReviewsInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkReviewsInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkReviewsInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].RecordID,
+		r.rows[0].CitizenID,
+		r.rows[0].Score,
+		r.rows[0].Candidates,
+		r.rows[0].Reason,
+		r.rows[0].ModelVersion,
+		r.rows[0].CreatedAt,
+	}, nil
+}
+
+func (r iteratorForBulkReviewsInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkReviewsInsert(ctx context.Context, arg []BulkReviewsInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"reviews"}, []string{"id", "record_id", "citizen_id", "score", "candidates", "reason", "model_version", "created_at"}, &iteratorForBulkReviewsInsert{rows: arg})
+}
+
+// iteratorForBulkVersionsInsert implements pgx.CopyFromSource.
+type iteratorForBulkVersionsInsert struct {
+	rows                 []BulkVersionsInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForBulkVersionsInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForBulkVersionsInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].RecordID,
+		r.rows[0].Version,
+		r.rows[0].ContentHash,
+		r.rows[0].Raw,
+		r.rows[0].ReceivedAt,
+	}, nil
+}
+
+func (r iteratorForBulkVersionsInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) BulkVersionsInsert(ctx context.Context, arg []BulkVersionsInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"source_record_versions"}, []string{"record_id", "version", "content_hash", "raw", "received_at"}, &iteratorForBulkVersionsInsert{rows: arg})
+}
+
 // iteratorForEventsInsert implements pgx.CopyFromSource.
 type iteratorForEventsInsert struct {
 	rows                 []EventsInsertParams
@@ -44,4 +303,39 @@ func (r iteratorForEventsInsert) Err() error {
 
 func (q *Queries) EventsInsert(ctx context.Context, arg []EventsInsertParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"events"}, []string{"seq", "kind", "citizen_id", "record_id", "data", "actor"}, &iteratorForEventsInsert{rows: arg})
+}
+
+// iteratorForLoadRejectsInsert implements pgx.CopyFromSource.
+type iteratorForLoadRejectsInsert struct {
+	rows                 []LoadRejectsInsertParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForLoadRejectsInsert) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForLoadRejectsInsert) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].LoadID,
+		r.rows[0].Line,
+		r.rows[0].Fields,
+		r.rows[0].Reason,
+	}, nil
+}
+
+func (r iteratorForLoadRejectsInsert) Err() error {
+	return nil
+}
+
+func (q *Queries) LoadRejectsInsert(ctx context.Context, arg []LoadRejectsInsertParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"load_rejects"}, []string{"load_id", "line", "fields", "reason"}, &iteratorForLoadRejectsInsert{rows: arg})
 }

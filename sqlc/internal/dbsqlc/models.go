@@ -113,6 +113,65 @@ type Link struct {
 	EndedBy      pgtype.Text
 }
 
+type Load struct {
+	ID           uuid.UUID
+	Source       string
+	Input        string
+	Kind         string
+	State        string
+	Actor        string
+	ModelVersion string
+	Header       []string
+	BytesTotal   int64
+	BytesDone    int64
+	Rows         int64
+	Loaded       int64
+	Unchanged    int64
+	Updated      int64
+	Rejected     int64
+	Linked       int64
+	NewCitizens  int64
+	Reviews      int64
+	Flagged      int64
+	Chunks       int32
+	Error        string
+	CreatedAt    time.Time
+	StartedAt    pgtype.Timestamptz
+	UpdatedAt    time.Time
+	FinishedAt   pgtype.Timestamptz
+}
+
+type LoadChunk struct {
+	LoadID       uuid.UUID
+	Seq          int32
+	RowsThrough  int64
+	BytesThrough int64
+	PrefixHash   []byte
+	Rows         int64
+	Loaded       int64
+	Unchanged    int64
+	Updated      int64
+	Rejected     int64
+	Linked       int64
+	NewCitizens  int64
+	Reviews      int64
+	Flagged      int64
+	CommittedAt  time.Time
+}
+
+type LoadPart struct {
+	LoadID uuid.UUID
+	Seq    int32
+	Data   []byte
+}
+
+type LoadReject struct {
+	LoadID uuid.UUID
+	Line   int64
+	Fields []string
+	Reason string
+}
+
 type MatchModel struct {
 	Version   string
 	Params    []byte

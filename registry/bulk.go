@@ -1,0 +1,1118 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/bangsa/registry/matching"
+)
+
+// The bulk loader decides every row exactly as the submit path would decide it if the rows were
+// submitted one by one in file order: same candidates (the same blocking keys, the same cap on
+// unselective keys, counted as the submit path counts them at that row), same scores, same
+// decision rule, same respect for steward decisions. Only the work is organised differently:
+//
+//   - candidate search reads the registry once per chunk (set-wise statements) into an in-memory
+//     blocking index that the load keeps up to date with its own writes, and looks up earlier
+//     rows of the chunk in memory;
+//   - scoring, the expensive part, does not depend on earlier decisions and runs on every CPU;
+//   - the decisions then replay the rows in order over the scored pairs (a cheap sequential
+//     pass: which citizen each earlier record belongs to is all that changes as it goes);
+//   - the chunk's records, versions, keys, citizens, links, golden records, reviews, events and
+//     checkpoint are written with COPY in one transaction.
+//
+// Scores below the review threshold never influence a decision (the best candidate is then
+// "new", and a runner-up only matters when it is itself plausible), so only plausible pairs are
+// kept, with their full explanation.
+
+// bulkRow is one valid row of the input on its way through the pipeline.
+type bulkRow struct {
+	line    int
+	localID string
+	person  Person
+
+	// Set by normalisation.
+	norm   matching.Normalized
+	issues []matching.Issue
+	hash   []byte
+	keys   []string
+
+	// Set by classification: the record's ID (reserved for a new record), its new version, and
+	// for an update the state it had.
+	id      int64
+	version int
+	update  bool
+	current *Link
+	openRev bool
+	oldKeys []string
+
+	// Set by scoring: plausible candidates (probability at or above the review threshold), by
+	// record ID.
+	cands []bulkCand
+}
+
+type bulkCand struct {
+	id  int64
+	cmp matching.Comparison
+}
+
+// bulkIndex is the loader's view of the blocking-key index and of the records it has met: the
+// registry as it was when each key was first needed, plus everything the load has written since.
+type bulkIndex struct {
+	keys map[string]*keyEntry
+	recs map[int64]*knownRecord
+}
+
+// keyEntry is one blocking key: the records holding it, or only a lower bound of their number
+// when there are too many for the key to be usable (truncated).
+type keyEntry struct {
+	ids       []int64
+	count     int
+	truncated bool
+}
+
+type knownRecord struct {
+	norm    *matching.Normalized
+	citizen uuid.UUID
+}
+
+func newBulkIndex() *bulkIndex {
+	return &bulkIndex{keys: map[string]*keyEntry{}, recs: map[int64]*knownRecord{}}
+}
+
+// bulkLoader writes chunks of one load.
+type bulkLoader struct {
+	s            *Service
+	bs           BulkStore
+	model        *matching.Model
+	source       string
+	actor        string
+	job          uuid.UUID
+	storeRejects bool
+	maxPerKey    int
+	idx          *bulkIndex
+	inflight     []*chunkWrite // oldest first
+	// maxKnown bounds the index's memory, in records (about 600 bytes each with their keys);
+	// past it the index is dropped and rebuilt from the database as later chunks need it.
+	maxKnown int
+}
+
+// maxChunkAttempts bounds the retries of a chunk that conflicted with a concurrent change.
+const maxChunkAttempts = 4
+
+// The loader overlaps the database's work with its own: while chunk k is written (COPY, mostly
+// the database's CPU), chunk k+1 is classified, scored and decided (mostly the loader's CPU),
+// on an index that already holds chunk k's decisions. The overlap never changes a decision:
+// what chunk k+1 reads from the database is what chunk k does not touch (its rows' keys and
+// records are in the index already), and what depends on chunk k's writes (citizens' record
+// counts, golden records) is read only once chunk k has committed. Chunks commit in order, so
+// an interruption still leaves a prefix of whole chunks.
+
+// committedChunk is a chunk whose transaction committed, with what it did.
+type committedChunk struct {
+	ch  *rawChunk
+	sum LoadSummary
+}
+
+// chunkWrite is a chunk being written in the background.
+type chunkWrite struct {
+	ch   *rawChunk
+	sum  LoadSummary
+	done chan struct{}
+	err  error
+}
+
+// maxInflight is how many chunk transactions may be open at once: two lets the database write
+// one chunk's records while it finishes the one before.
+const maxInflight = 2
+
+// errRedo reports that chunks before the current one had to be redone from fresh reads, so
+// whatever the current one based on the failed attempt is void.
+var errRedo = errors.New("previous chunks redone")
+
+// errPredecessor aborts a chunk's transaction when the chunk before it failed.
+var errPredecessor = errors.New("the chunk before failed")
+
+// push decides chunk ch and starts writing it. It returns the chunks whose writes completed
+// meanwhile, in order.
+func (l *bulkLoader) push(ctx context.Context, ch *rawChunk) ([]committedChunk, error) {
+	var done []committedChunk
+	for attempt := 1; ; attempt++ {
+		plan, sum, err := l.compute(ctx, ch, &done)
+		if err == nil {
+			plan.apply() // so that the next chunk sees this one's decisions while it is written
+			if len(l.inflight) == maxInflight {
+				err = l.settleFirst(ctx, &done)
+			}
+			if err == nil {
+				l.start(ctx, ch, plan, sum)
+				if l.idx.full(l.maxKnown) {
+					// Over its memory budget, the index starts again from the database, which must
+					// then hold everything decided so far.
+					l.s.log.Info("bulk load index over its memory budget: rebuilding it from the database",
+						"load_id", l.job, "records", len(l.idx.recs), "keys", len(l.idx.keys))
+					if err := l.settleAll(ctx, &done); err != nil && !errors.Is(err, errRedo) {
+						l.drain()
+						return done, err
+					}
+					l.idx = newBulkIndex()
+				}
+				return done, nil
+			}
+		}
+		if !errors.Is(err, errRedo) || attempt == maxChunkAttempts {
+			l.drain()
+			return done, err
+		}
+	}
+}
+
+// start writes a chunk in the background; its transaction commits only after the chunk before.
+func (l *bulkLoader) start(ctx context.Context, ch *rawChunk, plan *chunkPlan, sum LoadSummary) {
+	var prev *chunkWrite
+	if n := len(l.inflight); n > 0 {
+		prev = l.inflight[n-1]
+	}
+	w := &chunkWrite{ch: ch, sum: sum, done: make(chan struct{})}
+	l.inflight = append(l.inflight, w)
+	go func() {
+		defer close(w.done)
+		w.err = l.write(ctx, plan, ch, sum, func() error {
+			if prev == nil {
+				return nil
+			}
+			<-prev.done
+			if prev.err != nil {
+				return errPredecessor
+			}
+			return nil
+		})
+	}()
+}
+
+// finish waits for the writes in flight and returns the chunks committed meanwhile.
+func (l *bulkLoader) finish(ctx context.Context) ([]committedChunk, error) {
+	var done []committedChunk
+	err := l.settleAll(ctx, &done)
+	if errors.Is(err, errRedo) {
+		err = nil // the last chunks were redone synchronously: nothing depends on them
+	}
+	return done, err
+}
+
+func (l *bulkLoader) settleAll(ctx context.Context, done *[]committedChunk) error {
+	for len(l.inflight) > 0 {
+		if err := l.settleFirst(ctx, done); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drain waits for the writes in flight, whatever their outcome, and forgets them.
+func (l *bulkLoader) drain() {
+	for _, w := range l.inflight {
+		<-w.done
+	}
+	l.inflight = nil
+}
+
+// settleFirst waits for the oldest write in flight. If it conflicted with a concurrent change,
+// settleFirst redoes it and the chunks after it from fresh reads and returns errRedo.
+func (l *bulkLoader) settleFirst(ctx context.Context, done *[]committedChunk) error {
+	w := l.inflight[0]
+	<-w.done
+	if w.err == nil {
+		l.inflight = l.inflight[1:]
+		*done = append(*done, committedChunk{w.ch, w.sum})
+		return nil
+	}
+	// The chunks after it abort (their transactions wait for this one's); let them finish.
+	redo := make([]*rawChunk, 0, len(l.inflight))
+	for _, x := range l.inflight {
+		redo = append(redo, x.ch)
+	}
+	l.drain()
+	if !errors.Is(w.err, ErrConflict) {
+		return w.err
+	}
+	l.conflicted(w.ch, 1, w.err)
+	for _, ch := range redo {
+		sum, err := l.commit(ctx, ch, 2)
+		if err != nil {
+			return err
+		}
+		*done = append(*done, committedChunk{ch, sum})
+	}
+	return errRedo
+}
+
+// conflicted forgets everything the loader holds in memory after a chunk conflicted with a
+// concurrent change (someone changed records or citizens it had read).
+func (l *bulkLoader) conflicted(ch *rawChunk, attempt int, err error) {
+	l.s.log.Warn("bulk load chunk conflicted with a concurrent change; retrying",
+		"load_id", l.job, "chunk", ch.seq, "attempt", attempt, "err", err)
+	l.idx = newBulkIndex()
+}
+
+// commit decides and writes one chunk synchronously (nothing else in flight), retrying it from
+// fresh reads when a concurrent change conflicts with it.
+func (l *bulkLoader) commit(ctx context.Context, ch *rawChunk, firstAttempt int) (LoadSummary, error) {
+	var err error
+	for attempt := firstAttempt; attempt <= maxChunkAttempts; attempt++ {
+		var plan *chunkPlan
+		var sum LoadSummary
+		if plan, sum, err = l.compute(ctx, ch, nil); err == nil {
+			plan.apply()
+			if err = l.write(ctx, plan, ch, sum, func() error { return nil }); err == nil {
+				return sum, nil
+			}
+		}
+		if !errors.Is(err, ErrConflict) {
+			return LoadSummary{}, err
+		}
+		l.conflicted(ch, attempt, err)
+	}
+	return LoadSummary{}, fmt.Errorf("chunk %d: %w", ch.seq, err)
+}
+
+// compute classifies, scores and decides a chunk. done is where a chunk that committed
+// meanwhile is reported (nil when nothing is in flight).
+func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committedChunk) (*chunkPlan, LoadSummary, error) {
+	sum := ch.summary
+	t0 := time.Now()
+	work, err := l.classify(ctx, ch, &sum)
+	if err != nil {
+		return nil, LoadSummary{}, err
+	}
+	plan := &chunkPlan{l: l, work: work, pos: make(map[int64]int32, len(work)), start: t0}
+	for i, r := range work {
+		plan.pos[r.id] = int32(i)
+		if r.update && done != nil {
+			// Updates count their citizens' records, which must include the chunks in flight.
+			if err := l.settleAll(ctx, done); err != nil {
+				return nil, LoadSummary{}, err
+			}
+			done = nil
+		}
+	}
+	plan.lap("classify")
+	if err := plan.prepare(ctx); err != nil {
+		return nil, LoadSummary{}, err
+	}
+	plan.lap("prepare")
+	plan.scoreAll()
+	plan.lap("score")
+	if err := plan.decide(ctx); err != nil {
+		return nil, LoadSummary{}, err
+	}
+	plan.lap("decide")
+	for i := range work {
+		r := &work[i]
+		if r.update {
+			sum.Updated++
+		} else {
+			sum.Loaded++
+		}
+		switch plan.outcome[i] {
+		case OutcomeLinked:
+			sum.Linked++
+		case OutcomeCreated:
+			sum.Created++
+		case OutcomeReview:
+			sum.Reviews++
+		}
+		sum.Flagged += len(r.issues)
+	}
+	return plan, sum, nil
+}
+
+// write writes the chunk in one transaction that commits after wait returns (the chunk before
+// committed).
+func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, sum LoadSummary, wait func() error) error {
+	if err := l.bs.WriteChunk(ctx, func(tx BulkTx) error { return plan.write(ctx, tx, ch, sum, wait) }); err != nil {
+		return err
+	}
+	plan.lap("commit")
+	l.s.log.Debug("bulk load chunk committed", append([]any{"load_id", l.job, "chunk", ch.seq, "rows", len(ch.rows),
+		"pairs_kept", plan.kept()}, plan.timings...)...)
+	return nil
+}
+
+// classify looks the chunk's rows up in the registry: unchanged rows are counted and dropped,
+// changed ones become updates, the rest new records with reserved IDs.
+func (l *bulkLoader) classify(ctx context.Context, ch *rawChunk, sum *LoadSummary) ([]bulkRow, error) {
+	ids := make([]string, len(ch.rows))
+	for i, r := range ch.rows {
+		ids[i] = r.localID
+	}
+	existing, err := l.bs.ExistingRecords(ctx, l.source, ids)
+	if err != nil {
+		return nil, fmt.Errorf("look up existing records: %w", err)
+	}
+	byID := make(map[string]*ExistingRecord, len(existing))
+	for i := range existing {
+		byID[existing[i].LocalID] = &existing[i]
+	}
+	work := make([]bulkRow, 0, len(ch.rows))
+	var updated []int64
+	newRows := 0
+	for _, r := range ch.rows {
+		if e, ok := byID[r.localID]; ok {
+			if bytes.Equal(e.ContentHash, r.hash) {
+				sum.Unchanged++
+				continue
+			}
+			r.id, r.version, r.update, r.openRev = e.ID, e.Version+1, true, e.OpenReview
+			if e.Link.RecordID != 0 {
+				link := e.Link
+				r.current = &link
+			}
+			updated = append(updated, e.ID)
+		} else {
+			r.version = 1
+			newRows++
+		}
+		r.cands, r.oldKeys = nil, nil
+		work = append(work, r)
+	}
+	if len(updated) > 0 {
+		old, err := l.bs.RecordKeys(ctx, updated)
+		if err != nil {
+			return nil, fmt.Errorf("read blocking keys: %w", err)
+		}
+		for i := range work {
+			if work[i].update {
+				work[i].oldKeys = old[work[i].id]
+			}
+		}
+	}
+	reserved, err := l.bs.ReserveRecordIDs(ctx, newRows)
+	if err != nil {
+		return nil, fmt.Errorf("reserve record IDs: %w", err)
+	}
+	for i := range work {
+		if !work[i].update {
+			work[i].id, reserved = reserved[0], reserved[1:]
+		}
+	}
+	return work, nil
+}
+
+// chunkPlan is a chunk between reading and writing.
+type chunkPlan struct {
+	l    *bulkLoader
+	work []bulkRow
+	pos  map[int64]int32 // record ID -> position in work
+
+	// Per key, the positions in work of the rows that add it (new keys) and of the updates that
+	// remove it (old keys), ascending.
+	adds, rems map[string][]int32
+
+	// Decisions, by position.
+	citizen []uuid.UUID
+	outcome []Outcome
+	score   []float64
+
+	newCitizens []uuid.UUID
+	newCitizen  map[uuid.UUID]bool
+	links       []Link
+	ended       []int64
+	reviews     []Review
+	events      []Event
+	touched     map[uuid.UUID]bool
+	// members holds the records the touched existing citizens keep from before the chunk.
+	members map[uuid.UUID][]SourceRecord
+
+	// Phase timings, for operators tuning a load (debug level).
+	start   time.Time
+	timings []any
+}
+
+func (p *chunkPlan) lap(phase string) {
+	p.timings = append(p.timings, phase+"_ms", time.Since(p.start).Milliseconds())
+}
+
+// prepare brings into memory every key the chunk's rows hold or drop, and every record those
+// keys can make a candidate.
+func (p *chunkPlan) prepare(ctx context.Context) error {
+	l, idx := p.l, p.l.idx
+	p.adds, p.rems = map[string][]int32{}, map[string][]int32{}
+	for i := range p.work {
+		r := &p.work[i]
+		for _, k := range r.keys {
+			p.adds[k] = append(p.adds[k], int32(i))
+		}
+		for _, k := range r.oldKeys {
+			p.rems[k] = append(p.rems[k], int32(i))
+		}
+	}
+	var keys []string
+	var limits []int
+	need := func(k string) {
+		rem := len(p.rems[k])
+		e, ok := idx.keys[k]
+		// A truncated key is known to stay over the cap unless this chunk's updates drop
+		// enough of its records; then its exact records are needed after all.
+		if ok && (!e.truncated || e.count-rem > l.maxPerKey) {
+			return
+		}
+		keys = append(keys, k)
+		limits = append(limits, l.maxPerKey+1+rem)
+	}
+	for k := range p.adds {
+		need(k)
+	}
+	for k := range p.rems {
+		if _, dup := p.adds[k]; !dup {
+			need(k)
+		}
+	}
+	if len(keys) > 0 {
+		postings, err := l.bs.KeyPostings(ctx, keys, limits)
+		if err != nil {
+			return fmt.Errorf("read blocking keys: %w", err)
+		}
+		for i, k := range keys {
+			ids := postings[k]
+			if len(ids) >= limits[i] {
+				idx.keys[k] = &keyEntry{count: len(ids), truncated: true}
+			} else {
+				idx.keys[k] = &keyEntry{ids: ids, count: len(ids)}
+			}
+		}
+	}
+	// Records that a usable key may offer as candidates and that are not in memory yet.
+	missing := map[int64]bool{}
+	for k := range p.adds {
+		e := idx.keys[k]
+		if e.truncated || e.count-len(p.rems[k]) > l.maxPerKey {
+			continue // over the cap at every row of this chunk
+		}
+		for _, id := range e.ids {
+			if _, ok := idx.recs[id]; !ok {
+				missing[id] = true
+			}
+		}
+	}
+	if len(missing) > 0 {
+		ids := make([]int64, 0, len(missing))
+		for id := range missing {
+			ids = append(ids, id)
+		}
+		recs, err := l.bs.MatchingRecords(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("read candidate records: %w", err)
+		}
+		for i := range recs {
+			idx.recs[recs[i].ID] = &knownRecord{norm: &recs[i].Normalized, citizen: recs[i].CitizenID}
+		}
+	}
+	return nil
+}
+
+// kept is how many plausible pairs scoring kept.
+func (p *chunkPlan) kept() int {
+	n := 0
+	for i := range p.work {
+		n += len(p.work[i].cands)
+	}
+	return n
+}
+
+// countUpTo counts the positions in ps (ascending) that are at most i.
+func countUpTo(ps []int32, i int32) int {
+	return sort.Search(len(ps), func(j int) bool { return ps[j] > i })
+}
+
+// scoreAll finds and scores every row's candidates on every CPU.
+func (p *chunkPlan) scoreAll() {
+	workers := runtime.GOMAXPROCS(0)
+	next := make(chan int, workers*2)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seen := map[int64]struct{}{}
+			for i := range next {
+				p.scoreRow(int32(i), seen)
+			}
+		}()
+	}
+	for i := range p.work {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// scoreRow does for one row what the submit path's candidate search and scoring do: the records
+// sharing a usable key with it as they stand at its turn, each compared with it.
+func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
+	l, idx := p.l, p.l.idx
+	r := &p.work[i]
+	clear(seen)
+	var cands []int64
+	for _, k := range r.keys {
+		e := idx.keys[k]
+		adds, rems := p.adds[k], p.rems[k]
+		if e.truncated || e.count-countUpTo(rems, i)+countUpTo(adds, i) > l.maxPerKey {
+			continue // too unselective at this row: the submit path skips it too
+		}
+		for _, id := range e.ids {
+			// The registry's version of a record this chunk updates is a candidate only before
+			// the update's row.
+			if pos, ok := p.pos[id]; ok && pos <= i {
+				continue
+			}
+			if _, dup := seen[id]; !dup {
+				seen[id] = struct{}{}
+				cands = append(cands, id)
+			}
+		}
+		for _, pos := range adds {
+			if pos >= i {
+				break
+			}
+			id := p.work[pos].id
+			if _, dup := seen[id]; !dup {
+				seen[id] = struct{}{}
+				cands = append(cands, id)
+			}
+		}
+	}
+	model := l.model
+	threshold := model.ReviewWeight() - 1e-6
+	r.cands = r.cands[:0]
+	for _, id := range cands {
+		var other *matching.Normalized
+		if pos, ok := p.pos[id]; ok && pos < i {
+			other = &p.work[pos].norm
+		} else if k, ok := idx.recs[id]; ok {
+			other = k.norm
+		} else {
+			continue // no active link: the submit path's search does not see it either
+		}
+		if model.Score(&r.norm, other) < threshold {
+			continue
+		}
+		cmp := model.Compare(r.norm, *other)
+		if cmp.Probability >= model.ReviewProbability {
+			r.cands = append(r.cands, bulkCand{id: id, cmp: cmp})
+		}
+	}
+	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmpInt64(a.id, b.id) })
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// citizenOf is the citizen record id belongs to at row i's turn.
+func (p *chunkPlan) citizenOf(id int64, i int32) uuid.UUID {
+	if pos, ok := p.pos[id]; ok && pos < i {
+		return p.citizen[pos]
+	}
+	if k, ok := p.l.idx.recs[id]; ok {
+		return k.citizen
+	}
+	return uuid.Nil
+}
+
+// decide replays the submit path's decision for every row in order.
+func (p *chunkPlan) decide(ctx context.Context) error {
+	l := p.l
+	n := len(p.work)
+	p.citizen, p.outcome, p.score = make([]uuid.UUID, n), make([]Outcome, n), make([]float64, n)
+	p.touched, p.newCitizen = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+
+	// What the decisions read beyond the scores: steward distinctions among the citizens a row
+	// could concern (only rows with two or more of them), and how many records the current
+	// citizens of updated records hold.
+	var ask []uuid.UUID
+	var currents []uuid.UUID
+	for i := range p.work {
+		r := &p.work[i]
+		if r.current != nil {
+			currents = append(currents, r.current.CitizenID)
+		}
+		if len(r.cands)+btoi(r.current != nil) < 2 {
+			continue
+		}
+		if r.current != nil {
+			ask = append(ask, r.current.CitizenID)
+		}
+		for _, c := range r.cands {
+			if _, inChunk := p.pos[c.id]; !inChunk {
+				if k, ok := l.idx.recs[c.id]; ok {
+					ask = append(ask, k.citizen)
+				}
+			}
+		}
+	}
+	apart := map[[2]uuid.UUID]bool{}
+	if len(ask) > 0 {
+		pairs, err := l.bs.Distinctions(ctx, uniqueIDs(ask))
+		if err != nil {
+			return fmt.Errorf("read distinctions: %w", err)
+		}
+		for _, pr := range pairs {
+			apart[pr] = true
+			apart[[2]uuid.UUID{pr[1], pr[0]}] = true
+		}
+	}
+	holds := map[uuid.UUID]int{}
+	if len(currents) > 0 {
+		var err error
+		if holds, err = l.bs.CitizenRecordCounts(ctx, uniqueIDs(currents)); err != nil {
+			return fmt.Errorf("count citizen records: %w", err)
+		}
+	}
+
+	for i := range p.work {
+		p.decideRow(int32(i), apart, holds)
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	return slices.Compact(ids)
+}
+
+func (p *chunkPlan) emit(kind string, citizen uuid.UUID, record int64, data any) {
+	b, _ := json.Marshal(data)
+	p.events = append(p.events, Event{Kind: kind, CitizenID: citizen, RecordID: record, Data: b, Actor: p.l.actor})
+}
+
+func (p *chunkPlan) emitLinked(r *bulkRow, l Link) {
+	p.emit(EventRecordLinked, l.CitizenID, r.id, map[string]any{
+		"source": p.l.source, "local_id": r.localID, "kind": l.Kind, "score": l.Score, "model_version": l.ModelVersion,
+	})
+}
+
+// decideRow is work.run for one row, on the chunk's plan instead of a transaction.
+func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uuid.UUID]int) {
+	l := p.l
+	r := &p.work[i]
+	model := l.model
+	current := r.current
+	if r.update {
+		p.emit(EventRecordUpdated, uuid.Nil, r.id, map[string]any{"source": l.source, "local_id": r.localID, "version": r.version})
+	}
+	stay := func(score float64) {
+		p.citizen[i], p.outcome[i], p.score[i] = current.CitizenID, OutcomeLinked, score
+		p.touched[current.CitizenID] = true
+	}
+	if current != nil && current.Kind == LinkSteward {
+		stay(current.Score) // a steward's link is never overridden by automatic matching
+		return
+	}
+
+	// The best-scoring record of each citizen, as scoreCandidates keeps it (the first record in
+	// ID order wins a tie).
+	best := map[uuid.UUID]int{}
+	var cands []matching.Candidate
+	for _, c := range r.cands {
+		cit := p.citizenOf(c.id, i)
+		if cit == uuid.Nil {
+			continue
+		}
+		if j, ok := best[cit]; !ok {
+			best[cit] = len(cands)
+			cands = append(cands, matching.Candidate{ID: cit.String(), Comparison: c.cmp})
+		} else if c.cmp.Weight > cands[j].Comparison.Weight {
+			cands[j].Comparison = c.cmp
+		}
+	}
+	dec := model.Decide(cands)
+	if keepCurrent(model, &dec, current, func(a, b uuid.UUID) bool { return apart[[2]uuid.UUID{a, b}] }) {
+		stay(current.Score) // a steward set the record's citizen apart from its best candidate
+		return
+	}
+	var bestCand *matching.Candidate
+	if dec.Best >= 0 && dec.Best < len(dec.Ranked) {
+		bestCand = &dec.Ranked[dec.Best]
+		p.score[i] = bestCand.Comparison.Probability
+	}
+	switch dec.Outcome {
+	case matching.OutcomeLink:
+		target := uuid.MustParse(bestCand.ID)
+		p.citizen[i], p.outcome[i] = target, OutcomeLinked
+		p.touched[target] = true
+		if current != nil && current.CitizenID == target {
+			return
+		}
+		if current != nil {
+			p.unlink(i, current.CitizenID, holds)
+		}
+		cmp := bestCand.Comparison
+		link := Link{RecordID: r.id, CitizenID: target, Kind: LinkAuto, Score: cmp.Probability,
+			ModelVersion: model.Version, Explanation: &cmp, Actor: l.actor}
+		p.links = append(p.links, link)
+		p.emitLinked(r, link)
+		holds[target]++
+	case matching.OutcomeReview:
+		cit := uuid.Nil
+		if current != nil {
+			cit = current.CitizenID
+			p.touched[cit] = true
+		} else {
+			cit = p.mint(i, nil, holds)
+		}
+		p.citizen[i], p.outcome[i] = cit, OutcomeReview
+		if !r.openRev {
+			p.openReview(r, cit, dec)
+		}
+	default: // new
+		if current != nil && holds[current.CitizenID] <= 1 {
+			// The record is its citizen's only record: the citizen simply changes with it.
+			p.citizen[i], p.outcome[i] = current.CitizenID, OutcomeLinked
+			p.touched[current.CitizenID] = true
+			return
+		}
+		p.citizen[i], p.outcome[i] = p.mint(i, current, holds), OutcomeCreated
+	}
+}
+
+// keepCurrent is respectStewards on the chunk's view of distinctions: it reports whether the
+// record stays with its current citizen because a steward set that citizen apart from the best
+// candidate, and turns a decision that would link across a distinction into a review.
+func keepCurrent(model *matching.Model, dec *matching.Decision, current *Link, apart func(a, b uuid.UUID) bool) bool {
+	if dec.Outcome == matching.OutcomeNew || dec.Best < 0 {
+		return false
+	}
+	var ids []uuid.UUID
+	if current != nil {
+		ids = append(ids, current.CitizenID)
+	}
+	for _, c := range dec.Ranked {
+		if c.Comparison.Probability >= model.ReviewProbability {
+			if id, err := uuid.Parse(c.ID); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) < 2 {
+		return false
+	}
+	best, _ := uuid.Parse(dec.Ranked[dec.Best].ID)
+	if current != nil && current.CitizenID != best && apart(current.CitizenID, best) {
+		return true
+	}
+	for _, id := range ids {
+		if id != best && apart(id, best) {
+			dec.Outcome = matching.OutcomeReview
+			dec.Reason = "matches citizens a steward recorded as different people"
+			return false
+		}
+	}
+	return false
+}
+
+// unlink ends row i's active link to from.
+func (p *chunkPlan) unlink(i int32, from uuid.UUID, holds map[uuid.UUID]int) {
+	r := &p.work[i]
+	p.ended = append(p.ended, r.id)
+	p.emit(EventRecordUnlinked, from, r.id, map[string]any{"source": p.l.source, "local_id": r.localID})
+	p.touched[from] = true
+	holds[from]--
+}
+
+// mint creates a citizen for row i, moving the record from its current citizen if it had one.
+func (p *chunkPlan) mint(i int32, current *Link, holds map[uuid.UUID]int) uuid.UUID {
+	r := &p.work[i]
+	if current != nil {
+		p.unlink(i, current.CitizenID, holds)
+	}
+	// Time-ordered IDs keep the citizens' and links' indexes append-mostly during a bulk load.
+	id, err := uuid.NewV7()
+	if err != nil {
+		id = uuid.New()
+	}
+	p.newCitizens = append(p.newCitizens, id)
+	p.newCitizen[id] = true
+	p.touched[id] = true
+	p.emit(EventCitizenCreated, id, 0, struct{}{})
+	link := Link{RecordID: r.id, CitizenID: id, Kind: LinkAuto, ModelVersion: p.l.model.Version, Actor: p.l.actor}
+	p.links = append(p.links, link)
+	p.emitLinked(r, link)
+	return id
+}
+
+func (p *chunkPlan) openReview(r *bulkRow, provisional uuid.UUID, dec matching.Decision) {
+	var cands []matching.Candidate
+	for _, c := range dec.Ranked {
+		if c.ID != provisional.String() {
+			cands = append(cands, c)
+		}
+	}
+	rv := Review{
+		ID: uuid.New(), RecordID: r.id, CitizenID: provisional, Status: ReviewOpen,
+		Candidates: cands, Reason: dec.Reason, ModelVersion: p.l.model.Version,
+	}
+	if len(cands) > 0 {
+		rv.Score = cands[0].Comparison.Probability
+	}
+	p.reviews = append(p.reviews, rv)
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ID
+	}
+	p.emit(EventReviewOpened, provisional, r.id, map[string]any{"review_id": rv.ID, "candidates": ids})
+}
+
+// write writes the chunk in tx: first what depends on nothing committed meanwhile (records,
+// keys, citizens, new citizens' golden records, reviews); then, once wait reports that the
+// chunk before has committed, what does (links, which may point to that chunk's citizens,
+// existing citizens' golden records, the checkpoint, the events).
+func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum LoadSummary, wait func() error) error {
+	l := p.l
+	now := tx.Now()
+	var inserts, updates []SourceRecord
+	var replaced []int64
+	var keyRows []BlockingKeyRow
+	for i := range p.work {
+		r := &p.work[i]
+		rec := p.record(i, now)
+		if r.update {
+			updates = append(updates, rec)
+			replaced = append(replaced, r.id)
+		} else {
+			inserts = append(inserts, rec)
+		}
+		for _, k := range r.keys {
+			keyRows = append(keyRows, BlockingKeyRow{Key: k, RecordID: r.id})
+		}
+	}
+	// Sorted rows insert into the key index's B-tree in order: far fewer pages touched.
+	slices.SortFunc(keyRows, func(a, b BlockingKeyRow) int {
+		if c := cmpString(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return cmpInt64(a.RecordID, b.RecordID)
+	})
+	if err := tx.InsertRecords(ctx, inserts); err != nil {
+		return fmt.Errorf("write records: %w", err)
+	}
+	if err := tx.UpdateRecords(ctx, updates); err != nil {
+		return fmt.Errorf("update records: %w", err)
+	}
+	if err := tx.ReplaceBlockingKeys(ctx, replaced, keyRows); err != nil {
+		return fmt.Errorf("write blocking keys: %w", err)
+	}
+	if err := tx.InsertCitizens(ctx, p.newCitizens); err != nil {
+		return fmt.Errorf("write citizens: %w", err)
+	}
+	if err := tx.EndLinks(ctx, p.ended, l.actor); err != nil {
+		return fmt.Errorf("end links: %w", err)
+	}
+	fresh := p.goldens(now, true)
+	if err := tx.InsertGoldens(ctx, fresh); err != nil {
+		return fmt.Errorf("write golden records: %w", err)
+	}
+	if err := tx.InsertReviews(ctx, p.reviews); err != nil {
+		return fmt.Errorf("write reviews: %w", err)
+	}
+	p.lap("write_a")
+	if err := wait(); err != nil {
+		return err
+	}
+	p.lap("wait")
+	// Links may point to citizens the chunk before created, which only its commit makes visible.
+	if err := tx.InsertLinks(ctx, p.links); err != nil {
+		return fmt.Errorf("write links: %w", err)
+	}
+	if err := p.readGoldenInputs(ctx, tx); err != nil {
+		return err
+	}
+	existing := p.goldens(now, false)
+	changed, err := tx.SaveGoldens(ctx, existing)
+	if err != nil {
+		return fmt.Errorf("write golden records: %w", err)
+	}
+	if l.storeRejects {
+		if err := tx.InsertRejects(ctx, l.job, ch.rejects); err != nil {
+			return fmt.Errorf("write rejects: %w", err)
+		}
+	}
+	if err := tx.Checkpoint(ctx, l.job, LoadCheckpoint{
+		Seq: ch.seq, RowsThrough: ch.rowsThrough, BytesThrough: ch.bytesThrough, PrefixHash: ch.prefixHash, Summary: sum,
+	}); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	// Golden-record events come last, once per citizen and chunk, in a deterministic order.
+	isChanged := make(map[uuid.UUID]bool, len(changed))
+	for _, id := range changed {
+		isChanged[id] = true
+	}
+	for _, g := range slices.Concat(fresh, existing) {
+		if p.newCitizen[g.CitizenID] || isChanged[g.CitizenID] {
+			fields := make([]string, 0, len(g.Fields))
+			for f := range g.Fields {
+				fields = append(fields, f)
+			}
+			sort.Strings(fields)
+			p.emit(EventGoldenChanged, g.CitizenID, 0, map[string]any{"fields": fields})
+		}
+	}
+	if err := tx.AppendEvents(ctx, p.events); err != nil {
+		return fmt.Errorf("write events: %w", err)
+	}
+	return nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// record is row i as it is stored.
+func (p *chunkPlan) record(i int, now time.Time) SourceRecord {
+	r := &p.work[i]
+	return SourceRecord{
+		ID: r.id, Source: p.l.source, LocalID: r.localID, Version: r.version, ContentHash: r.hash,
+		Raw: r.person, Normalized: r.norm, Issues: r.issues, Outcome: p.outcome[i], Score: p.score[i], UpdatedAt: now,
+	}
+}
+
+// readGoldenInputs reads, in the chunk's transaction, the records of the touched citizens that
+// existed before the chunk.
+func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx) error {
+	var ids []uuid.UUID
+	for c := range p.touched {
+		if !p.newCitizen[c] {
+			ids = append(ids, c)
+		}
+	}
+	p.members = map[uuid.UUID][]SourceRecord{}
+	if len(ids) == 0 {
+		return nil
+	}
+	recs, err := tx.CitizenRecords(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("read citizens' records: %w", err)
+	}
+	for c, rs := range recs {
+		// The chunk's own records are added with their new content and citizen in goldens.
+		p.members[c] = slices.DeleteFunc(rs, func(r SourceRecord) bool { _, mine := p.pos[r.ID]; return mine })
+	}
+	return nil
+}
+
+// goldens builds the golden records of the citizens the chunk created (fresh) or of the
+// existing citizens it touched.
+func (p *chunkPlan) goldens(now time.Time, fresh bool) []GoldenRecord {
+	members := make(map[uuid.UUID][]SourceRecord, len(p.touched))
+	for c := range p.touched {
+		if p.newCitizen[c] == fresh {
+			members[c] = p.members[c]
+		}
+	}
+	for i := range p.work {
+		c := p.citizen[i]
+		if _, ok := members[c]; ok {
+			members[c] = append(members[c], p.record(i, now))
+		}
+	}
+	ids := make([]uuid.UUID, 0, len(members))
+	for c := range members {
+		ids = append(ids, c)
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	gs := make([]GoldenRecord, len(ids))
+	parallelFor(len(ids), func(i int) { gs[i] = p.l.s.surv.BuildGolden(ids[i], members[ids[i]]) })
+	return gs
+}
+
+// apply brings the loader's index up to date with a committed chunk.
+func (p *chunkPlan) apply() {
+	l := p.l
+	idx := l.idx
+	for i := range p.work {
+		r := &p.work[i]
+		for _, k := range r.oldKeys {
+			if e, ok := idx.keys[k]; ok {
+				if !e.truncated {
+					e.ids = slices.DeleteFunc(e.ids, func(id int64) bool { return id == r.id })
+				}
+				e.count--
+			}
+		}
+	}
+	for i := range p.work {
+		r := &p.work[i]
+		for _, k := range r.keys {
+			e := idx.keys[k]
+			e.count++
+			if !e.truncated {
+				e.ids = append(e.ids, r.id)
+				if e.count > 2*(l.maxPerKey+1) {
+					// Far over the cap: keep the count only (an update that brings it back
+					// under makes prepare read the key again).
+					e.ids, e.truncated = nil, true
+				}
+			}
+		}
+		norm := r.norm
+		idx.recs[r.id] = &knownRecord{norm: &norm, citizen: p.citizen[i]}
+	}
+}
+
+// full reports whether the index outgrew its memory budget.
+func (idx *bulkIndex) full(maxRecords int) bool {
+	// Keys outnumber records by about 1.5 and weigh about a third as much each.
+	return len(idx.recs)+len(idx.keys)/3 > maxRecords
+}
+
+// parallelFor runs fn(0..n-1) on every CPU.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for w := range workers {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+		}(w*per, min((w+1)*per, n))
+	}
+	wg.Wait()
+}

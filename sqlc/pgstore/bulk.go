@@ -1,0 +1,689 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sqlc-dev/pqtype"
+
+	"github.com/bangsa/registry/registry"
+	"github.com/bangsa/registry/sqlc/internal/dbsqlc"
+)
+
+// Bulk implements registry.Store: the bulk-load side of the same database.
+func (s *Store) Bulk() registry.BulkStore { return bulkStore{s} }
+
+// bulkStore implements registry.BulkStore.
+type bulkStore struct{ s *Store }
+
+var _ registry.BulkStore = bulkStore{}
+
+// maxArray bounds the array parameters of one statement, so that a huge chunk becomes several
+// statements of a size PostgreSQL plans and runs comfortably.
+const maxArray = 50_000
+
+func (b bulkStore) CreateLoad(ctx context.Context, j registry.LoadJob) error {
+	return mapErr(b.s.q.LoadInsert(ctx, dbsqlc.LoadInsertParams{
+		ID: j.ID, Source: j.Source, Input: j.Input, Kind: j.Kind, State: j.State, Actor: j.Actor, BytesTotal: j.BytesTotal,
+	}))
+}
+
+func (b bulkStore) Load(ctx context.Context, id uuid.UUID) (registry.LoadJob, error) {
+	row, err := b.s.q.LoadGet(ctx, id)
+	if err != nil {
+		return registry.LoadJob{}, mapErr(err)
+	}
+	j := loadJob(row)
+	if j.State == registry.LoadRunning || j.State == registry.LoadQueued {
+		// A job is run by whoever holds its lock.
+		if j.Running, err = b.s.q.LoadLockHeld(ctx, registry.LoadLockName(id)); err != nil {
+			return registry.LoadJob{}, mapErr(err)
+		}
+	}
+	return j, nil
+}
+
+func loadJob(r dbsqlc.Load) registry.LoadJob {
+	return registry.LoadJob{
+		ID: r.ID, Source: r.Source, Input: r.Input, Kind: r.Kind, State: r.State, Actor: r.Actor,
+		ModelVersion: r.ModelVersion, Header: r.Header, BytesTotal: r.BytesTotal, BytesDone: r.BytesDone,
+		Summary: registry.LoadSummary{
+			Rows: int(r.Rows), Loaded: int(r.Loaded), Unchanged: int(r.Unchanged), Updated: int(r.Updated),
+			Rejected: int(r.Rejected), Linked: int(r.Linked), Created: int(r.NewCitizens), Reviews: int(r.Reviews),
+			Flagged: int(r.Flagged),
+		},
+		Chunks: int(r.Chunks), Error: r.Error, CreatedAt: r.CreatedAt, StartedAt: r.StartedAt.Time,
+		UpdatedAt: r.UpdatedAt, FinishedAt: r.FinishedAt.Time,
+	}
+}
+
+func (b bulkStore) ResumableLoad(ctx context.Context, source, input string) (registry.LoadJob, []registry.LoadCheckpoint, error) {
+	row, err := b.s.q.LoadResumable(ctx, dbsqlc.LoadResumableParams{Source: source, Input: input})
+	if err != nil {
+		return registry.LoadJob{}, nil, mapErr(err)
+	}
+	cps, err := b.LoadCheckpoints(ctx, row.ID)
+	return loadJob(row), cps, err
+}
+
+func (b bulkStore) LoadCheckpoints(ctx context.Context, id uuid.UUID) ([]registry.LoadCheckpoint, error) {
+	rows, err := b.s.q.LoadChunks(ctx, id)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]registry.LoadCheckpoint, len(rows))
+	for i, c := range rows {
+		out[i] = registry.LoadCheckpoint{
+			Seq: int(c.Seq), RowsThrough: c.RowsThrough, BytesThrough: c.BytesThrough, PrefixHash: c.PrefixHash,
+			Summary: registry.LoadSummary{
+				Rows: int(c.Rows), Loaded: int(c.Loaded), Unchanged: int(c.Unchanged), Updated: int(c.Updated),
+				Rejected: int(c.Rejected), Linked: int(c.Linked), Created: int(c.NewCitizens), Reviews: int(c.Reviews),
+				Flagged: int(c.Flagged),
+			},
+		}
+	}
+	return out, nil
+}
+
+func (b bulkStore) ForgetCheckpoints(ctx context.Context, id uuid.UUID, seq int) error {
+	return mapErr(pgx.BeginFunc(ctx, b.s.pool, func(ptx pgx.Tx) error {
+		q := dbsqlc.New(ptx)
+		if err := q.LoadChunksDeleteFrom(ctx, dbsqlc.LoadChunksDeleteFromParams{LoadID: id, Seq: int32(seq)}); err != nil {
+			return err
+		}
+		return q.LoadSumChunks(ctx, id)
+	}))
+}
+
+func (b bulkStore) UnfinishedUploads(ctx context.Context) ([]uuid.UUID, error) {
+	ids, err := b.s.q.LoadsUnfinishedUploads(ctx)
+	return ids, mapErr(err)
+}
+
+func (b bulkStore) StartLoad(ctx context.Context, id uuid.UUID, modelVersion string, header []string) error {
+	if header == nil {
+		header = []string{}
+	}
+	return mapErr(b.s.q.LoadStart(ctx, dbsqlc.LoadStartParams{ID: id, ModelVersion: modelVersion, Header: header}))
+}
+
+func (b bulkStore) FinishLoad(ctx context.Context, id uuid.UUID, state, msg string) error {
+	return mapErr(pgx.BeginFunc(ctx, b.s.pool, func(ptx pgx.Tx) error {
+		q := dbsqlc.New(ptx)
+		// A load reported finished is durable, chunks included, whatever the server's setting.
+		if err := q.LoadSyncCommit(ctx); err != nil {
+			return err
+		}
+		return q.LoadFinish(ctx, dbsqlc.LoadFinishParams{ID: id, State: state, Error: msg})
+	}))
+}
+
+func (b bulkStore) SetUploadSize(ctx context.Context, id uuid.UUID, size int64, state string) error {
+	return mapErr(b.s.q.LoadSetBytesTotal(ctx, dbsqlc.LoadSetBytesTotalParams{ID: id, BytesTotal: size, State: state}))
+}
+
+func (b bulkStore) AppendLoadPart(ctx context.Context, id uuid.UUID, seq int, data []byte) error {
+	return mapErr(b.s.q.LoadPartInsert(ctx, dbsqlc.LoadPartInsertParams{LoadID: id, Seq: int32(seq), Data: data}))
+}
+
+func (b bulkStore) LoadPart(ctx context.Context, id uuid.UUID, seq int) ([]byte, error) {
+	data, err := b.s.q.LoadPart(ctx, dbsqlc.LoadPartParams{LoadID: id, Seq: int32(seq)})
+	return data, mapErr(err)
+}
+
+func (b bulkStore) DropLoadParts(ctx context.Context, id uuid.UUID) error {
+	return mapErr(b.s.q.LoadPartsDelete(ctx, id))
+}
+
+func (b bulkStore) LoadRejects(ctx context.Context, id uuid.UUID, after int64, limit int) ([]registry.Reject, error) {
+	rows, err := b.s.q.LoadRejectsPage(ctx, dbsqlc.LoadRejectsPageParams{LoadID: id, Line: after, Limit: int32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]registry.Reject, len(rows))
+	for i, r := range rows {
+		out[i] = registry.Reject{Line: int(r.Line), Fields: r.Fields, Reason: r.Reason}
+	}
+	return out, nil
+}
+
+func (b bulkStore) Claim(ctx context.Context, name string) (registry.Claim, error) {
+	conn, err := b.s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	c := &claim{conn: conn, q: dbsqlc.New(conn)}
+	if err := c.Also(ctx, name); err != nil {
+		conn.Release()
+		return nil, err
+	}
+	return c, nil
+}
+
+// claim holds session-level advisory locks on one connection: the database releases them when
+// the connection ends, so a killed process never leaves a lock behind.
+type claim struct {
+	conn  *pgxpool.Conn
+	q     *dbsqlc.Queries
+	names []string
+	once  sync.Once
+}
+
+func (c *claim) Also(ctx context.Context, name string) error {
+	ok, err := c.q.LoadTryLock(ctx, name)
+	if err != nil {
+		return mapErr(err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: held by another process", registry.ErrConflict)
+	}
+	c.names = append(c.names, name)
+	return nil
+}
+
+func (c *claim) Release() {
+	c.once.Do(func() {
+		ctx := context.Background()
+		for _, name := range c.names {
+			// If an unlock fails the connection is broken, and closing it releases the locks.
+			if err := c.q.LoadUnlock(ctx, name); err != nil {
+				c.conn.Conn().Close(ctx)
+				break
+			}
+		}
+		c.conn.Release()
+	})
+}
+
+func (b bulkStore) IndexKeys(keys []string) []string { return b.s.indexKeys(keys) }
+
+func (b bulkStore) ExistingRecords(ctx context.Context, source string, localIDs []string) ([]registry.ExistingRecord, error) {
+	var out []registry.ExistingRecord
+	for part := range chunked(localIDs) {
+		rows, err := b.s.q.BulkRecordsByLocalID(ctx, dbsqlc.BulkRecordsByLocalIDParams{Source: source, LocalIds: part})
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			e := registry.ExistingRecord{ID: r.ID, LocalID: r.LocalID, Version: int(r.Version), ContentHash: r.ContentHash, OpenReview: r.OpenReview}
+			if r.CitizenID.Valid {
+				e.Link = registry.Link{RecordID: r.ID, CitizenID: r.CitizenID.UUID, Kind: registry.LinkKind(r.LinkKind.String), Score: r.LinkScore.Float64}
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (b bulkStore) KeyPostings(ctx context.Context, keys []string, limits []int) (map[string][]int64, error) {
+	out := make(map[string][]int64, len(keys))
+	for start := 0; start < len(keys); start += maxArray {
+		end := min(start+maxArray, len(keys))
+		lims := make([]int32, end-start)
+		for i := range lims {
+			lims[i] = int32(limits[start+i])
+		}
+		rows, err := b.s.q.BulkKeyPostings(ctx, dbsqlc.BulkKeyPostingsParams{Keys: keys[start:end], Limits: lims})
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			out[r.Key] = append(out[r.Key], r.RecordID)
+		}
+	}
+	return out, nil
+}
+
+func (b bulkStore) MatchingRecords(ctx context.Context, ids []int64) ([]registry.MatchingRecord, error) {
+	var rows []dbsqlc.BulkMatchingRecordsRow
+	for part := range chunked(ids) {
+		r, err := b.s.q.BulkMatchingRecords(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		rows = append(rows, r...)
+	}
+	out := make([]registry.MatchingRecord, len(rows))
+	err := parallel(len(rows), func(i int) error {
+		norm, err := b.s.openNormalized(rows[i].Normalized)
+		if err != nil {
+			return fmt.Errorf("decode record %d: %w", rows[i].ID, err)
+		}
+		out[i] = registry.MatchingRecord{ID: rows[i].ID, CitizenID: rows[i].CitizenID, Normalized: norm}
+		return nil
+	})
+	return out, err
+}
+
+func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	out := make(map[int64][]string, len(ids))
+	for part := range chunked(ids) {
+		rows, err := b.s.q.BulkRecordKeys(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			out[r.RecordID] = append(out[r.RecordID], r.Key)
+		}
+	}
+	return out, nil
+}
+
+func (b bulkStore) CitizenRecordCounts(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]int, error) {
+	out := make(map[uuid.UUID]int, len(citizens))
+	for part := range chunked(citizens) {
+		rows, err := b.s.q.BulkCitizenRecordCounts(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			out[r.CitizenID] = int(r.Records)
+		}
+	}
+	return out, nil
+}
+
+func (b bulkStore) Distinctions(ctx context.Context, citizens []uuid.UUID) ([][2]uuid.UUID, error) {
+	var out [][2]uuid.UUID
+	for part := range chunked(citizens) {
+		rows, err := b.s.q.DistinctionsAmong(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			out = append(out, [2]uuid.UUID{r.A, r.B})
+		}
+	}
+	return out, nil
+}
+
+func (b bulkStore) ReserveRecordIDs(ctx context.Context, n int) ([]int64, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	ids, err := b.s.q.BulkReserveRecordIDs(ctx, int32(n))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("reserve record IDs: got %d, want %d", len(ids), n)
+	}
+	return ids, nil
+}
+
+func (b bulkStore) WriteChunk(ctx context.Context, fn func(tx registry.BulkTx) error) error {
+	err := pgx.BeginFunc(ctx, b.s.pool, func(ptx pgx.Tx) error {
+		q := dbsqlc.New(ptx)
+		now, err := q.BulkNow(ctx)
+		if err != nil {
+			return err
+		}
+		return fn(&bulkTx{codec: b.s.codec, q: q, now: now})
+	})
+	// A citizen the chunk links to was retired meanwhile (a steward's merge): a conflict, which
+	// the loader resolves by reading again.
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23514" && pgErr.ConstraintName == "links_active_citizen" {
+		return fmt.Errorf("%w: %w", registry.ErrConflict, err)
+	}
+	return mapErr(err)
+}
+
+// bulkTx implements registry.BulkTx in one transaction.
+type bulkTx struct {
+	codec
+	q   *dbsqlc.Queries
+	now time.Time
+}
+
+func (t *bulkTx) Now() time.Time { return t.now }
+
+func (t *bulkTx) CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]registry.SourceRecord, error) {
+	var rows []dbsqlc.BulkCitizenRecordsRow
+	for part := range chunked(citizens) {
+		r, err := t.q.BulkCitizenRecords(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		rows = append(rows, r...)
+	}
+	recs := make([]registry.SourceRecord, len(rows))
+	err := parallel(len(rows), func(i int) error {
+		r := &rows[i]
+		rec := registry.SourceRecord{ID: r.ID, Source: r.Source, LocalID: r.LocalID, UpdatedAt: r.UpdatedAt}
+		rec.Normalized.BirthDate, rec.Normalized.Sex = r.BirthDate, r.Sex
+		if err := json.Unmarshal(r.Raw, &rec.Raw); err != nil {
+			return fmt.Errorf("decode record %d: %w", r.ID, err)
+		}
+		var err error
+		if rec.Raw.NIK, err = t.nik.Open(rec.Raw.NIK); err != nil {
+			return fmt.Errorf("record %d: %w", r.ID, err)
+		}
+		if err := json.Unmarshal(r.Issues, &rec.Issues); err != nil {
+			return fmt.Errorf("decode record %d: %w", r.ID, err)
+		}
+		recs[i] = rec
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID][]registry.SourceRecord, len(citizens))
+	for i, r := range rows {
+		out[r.CitizenID] = append(out[r.CitizenID], recs[i])
+	}
+	return out, nil
+}
+
+// recordJSON is a record's JSON columns.
+type recordJSON struct{ raw, norm, issues []byte }
+
+func (t *bulkTx) encodeRecords(recs []registry.SourceRecord) ([]recordJSON, error) {
+	out := make([]recordJSON, len(recs))
+	err := parallel(len(recs), func(i int) error {
+		r := &recs[i]
+		var err error
+		if out[i].raw, out[i].norm, err = t.sealRecord(r.Raw, r.Normalized); err != nil {
+			return err
+		}
+		out[i].issues = []byte("[]")
+		if len(r.Issues) > 0 {
+			out[i].issues, err = json.Marshal(r.Issues)
+		}
+		return err
+	})
+	return out, err
+}
+
+func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	enc, err := t.encodeRecords(recs)
+	if err != nil {
+		return err
+	}
+	rows := make([]dbsqlc.BulkRecordsInsertParams, len(recs))
+	for i, r := range recs {
+		rows[i] = dbsqlc.BulkRecordsInsertParams{
+			ID: r.ID, Source: r.Source, LocalID: r.LocalID, Version: int32(r.Version), ContentHash: r.ContentHash,
+			Raw: enc[i].raw, Normalized: enc[i].norm, Issues: enc[i].issues, Outcome: string(r.Outcome), Score: r.Score,
+			CreatedAt: t.now, UpdatedAt: t.now,
+		}
+	}
+	if _, err := t.q.BulkRecordsInsert(ctx, rows); err != nil {
+		return err
+	}
+	return t.insertVersions(ctx, recs, enc)
+}
+
+func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecord, enc []recordJSON) error {
+	rows := make([]dbsqlc.BulkVersionsInsertParams, len(recs))
+	for i, r := range recs {
+		rows[i] = dbsqlc.BulkVersionsInsertParams{
+			RecordID: r.ID, Version: int32(r.Version), ContentHash: r.ContentHash, Raw: enc[i].raw, ReceivedAt: t.now,
+		}
+	}
+	_, err := t.q.BulkVersionsInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	enc, err := t.encodeRecords(recs)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(recs); start += maxArray {
+		end := min(start+maxArray, len(recs))
+		p := dbsqlc.BulkRecordsUpdateParams{UpdatedAt: t.now}
+		for i := start; i < end; i++ {
+			r := &recs[i]
+			p.Ids = append(p.Ids, r.ID)
+			p.Versions = append(p.Versions, int32(r.Version))
+			p.ContentHashes = append(p.ContentHashes, r.ContentHash)
+			p.Raws = append(p.Raws, enc[i].raw)
+			p.Normalizeds = append(p.Normalizeds, enc[i].norm)
+			p.Issues = append(p.Issues, enc[i].issues)
+			p.Outcomes = append(p.Outcomes, string(r.Outcome))
+			p.Scores = append(p.Scores, r.Score)
+		}
+		n, err := t.q.BulkRecordsUpdate(ctx, p)
+		if err != nil {
+			return err
+		}
+		if n != int64(end-start) {
+			return fmt.Errorf("%w: %d of %d records changed meanwhile", registry.ErrConflict, int64(end-start)-n, end-start)
+		}
+	}
+	return t.insertVersions(ctx, recs, enc)
+}
+
+func (t *bulkTx) ReplaceBlockingKeys(ctx context.Context, replaced []int64, rows []registry.BlockingKeyRow) error {
+	for part := range chunked(replaced) {
+		if err := t.q.BulkKeysDelete(ctx, part); err != nil {
+			return err
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	params := make([]dbsqlc.BulkKeysInsertParams, len(rows))
+	for i, r := range rows {
+		params[i] = dbsqlc.BulkKeysInsertParams{Key: r.Key, RecordID: r.RecordID}
+	}
+	_, err := t.q.BulkKeysInsert(ctx, params)
+	return err
+}
+
+func (t *bulkTx) InsertCitizens(ctx context.Context, ids []uuid.UUID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]dbsqlc.BulkCitizensInsertParams, len(ids))
+	for i, id := range ids {
+		rows[i] = dbsqlc.BulkCitizensInsertParams{ID: id, CreatedAt: t.now, UpdatedAt: t.now}
+	}
+	_, err := t.q.BulkCitizensInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) EndLinks(ctx context.Context, recordIDs []int64, actor string) error {
+	for part := range chunked(recordIDs) {
+		n, err := t.q.BulkLinksEnd(ctx, dbsqlc.BulkLinksEndParams{RecordIds: part, Actor: actor})
+		if err != nil {
+			return err
+		}
+		if n != int64(len(part)) {
+			return fmt.Errorf("%w: %d of %d records lost their link meanwhile", registry.ErrConflict, int64(len(part))-n, len(part))
+		}
+	}
+	return nil
+}
+
+func (t *bulkTx) InsertLinks(ctx context.Context, links []registry.Link) error {
+	if len(links) == 0 {
+		return nil
+	}
+	rows := make([]dbsqlc.BulkLinksInsertParams, len(links))
+	err := parallel(len(links), func(i int) error {
+		l := &links[i]
+		var expl pqtype.NullRawMessage
+		if l.Explanation != nil {
+			b, err := json.Marshal(l.Explanation)
+			if err != nil {
+				return err
+			}
+			expl = pqtype.NullRawMessage{RawMessage: b, Valid: true}
+		}
+		rows[i] = dbsqlc.BulkLinksInsertParams{
+			RecordID: l.RecordID, CitizenID: l.CitizenID, Kind: string(l.Kind), Score: l.Score, ModelVersion: l.ModelVersion,
+			Explanation: expl, Actor: l.Actor, Reason: l.Reason, CreatedAt: t.now,
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = t.q.BulkLinksInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) goldenJSON(gs []registry.GoldenRecord) ([][]byte, error) {
+	out := make([][]byte, len(gs))
+	err := parallel(len(gs), func(i int) error {
+		var err error
+		out[i], err = t.sealGolden(gs[i].Fields)
+		return err
+	})
+	return out, err
+}
+
+func (t *bulkTx) InsertGoldens(ctx context.Context, gs []registry.GoldenRecord) error {
+	if len(gs) == 0 {
+		return nil
+	}
+	enc, err := t.goldenJSON(gs)
+	if err != nil {
+		return err
+	}
+	rows := make([]dbsqlc.BulkGoldenInsertParams, len(gs))
+	for i, g := range gs {
+		rows[i] = dbsqlc.BulkGoldenInsertParams{CitizenID: g.CitizenID, Fields: enc[i], UpdatedAt: t.now}
+	}
+	_, err = t.q.BulkGoldenInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) SaveGoldens(ctx context.Context, gs []registry.GoldenRecord) ([]uuid.UUID, error) {
+	enc, err := t.goldenJSON(gs)
+	if err != nil {
+		return nil, err
+	}
+	var changed []uuid.UUID
+	for start := 0; start < len(gs); start += maxArray {
+		end := min(start+maxArray, len(gs))
+		ids := make([]uuid.UUID, end-start)
+		for i := range ids {
+			ids[i] = gs[start+i].CitizenID
+		}
+		c, err := t.q.BulkGoldenUpsert(ctx, dbsqlc.BulkGoldenUpsertParams{CitizenIds: ids, Fields: enc[start:end]})
+		if err != nil {
+			return nil, err
+		}
+		changed = append(changed, c...)
+	}
+	return changed, nil
+}
+
+func (t *bulkTx) InsertReviews(ctx context.Context, rs []registry.Review) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	rows := make([]dbsqlc.BulkReviewsInsertParams, len(rs))
+	for i, r := range rs {
+		cands, err := json.Marshal(r.Candidates)
+		if err != nil {
+			return err
+		}
+		rows[i] = dbsqlc.BulkReviewsInsertParams{
+			ID: r.ID, RecordID: r.RecordID, CitizenID: r.CitizenID, Score: r.Score, Candidates: cands,
+			Reason: r.Reason, ModelVersion: r.ModelVersion, CreatedAt: t.now,
+		}
+	}
+	_, err := t.q.BulkReviewsInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) InsertRejects(ctx context.Context, load uuid.UUID, rs []registry.Reject) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	rows := make([]dbsqlc.LoadRejectsInsertParams, len(rs))
+	for i, r := range rs {
+		fields := r.Fields
+		if fields == nil {
+			fields = []string{}
+		}
+		rows[i] = dbsqlc.LoadRejectsInsertParams{LoadID: load, Line: int64(r.Line), Fields: fields, Reason: r.Reason}
+	}
+	_, err := t.q.LoadRejectsInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) Checkpoint(ctx context.Context, load uuid.UUID, c registry.LoadCheckpoint) error {
+	s := c.Summary
+	err := t.q.LoadChunkInsert(ctx, dbsqlc.LoadChunkInsertParams{
+		LoadID: load, Seq: int32(c.Seq), RowsThrough: c.RowsThrough, BytesThrough: c.BytesThrough, PrefixHash: c.PrefixHash,
+		Rows: int64(s.Rows), Loaded: int64(s.Loaded), Unchanged: int64(s.Unchanged), Updated: int64(s.Updated),
+		Rejected: int64(s.Rejected), Linked: int64(s.Linked), NewCitizens: int64(s.Created), Reviews: int64(s.Reviews),
+		Flagged: int64(s.Flagged),
+	})
+	if err != nil {
+		return err
+	}
+	return t.q.LoadSumChunks(ctx, load)
+}
+
+func (t *bulkTx) AppendEvents(ctx context.Context, events []registry.Event) error {
+	return (&tx{q: t.q}).AppendEvents(ctx, events)
+}
+
+// chunked yields s in parts of at most maxArray elements.
+func chunked[T any](s []T) func(yield func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for start := 0; start < len(s); start += maxArray {
+			if !yield(s[start:min(start+maxArray, len(s))]) {
+				return
+			}
+		}
+	}
+}
+
+// parallel runs fn(0..n-1) on every CPU and returns the first error.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	per := (n + workers - 1) / workers
+	for w := range workers {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}(w*per, min((w+1)*per, n))
+	}
+	wg.Wait()
+	return first
+}

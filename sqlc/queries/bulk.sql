@@ -1,0 +1,110 @@
+-- The bulk loader's statements. Reads fetch a whole chunk's worth of rows per statement (arrays
+-- in, rows out); writes are COPY into the final tables inside the chunk's transaction, which is
+-- the staging area: nothing a chunk writes is visible before its checkpoint commits with it.
+
+-- name: BulkRecordsByLocalID :many
+-- The current version, active link and open review of a source's records, by local ID.
+SELECT r.id, r.local_id, r.version, r.content_hash,
+       l.citizen_id, l.kind AS link_kind, l.score AS link_score,
+       EXISTS (SELECT 1 FROM reviews v WHERE v.record_id = r.id AND v.status = 'open') AS open_review
+FROM source_records r
+LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+WHERE r.source = sqlc.arg(source) AND r.local_id = ANY (sqlc.arg(local_ids)::text[]);
+
+-- name: BulkKeyPostings :many
+-- Up to lim records holding each key, lowest record IDs first (the submit path's cap is applied
+-- by the caller, who asks for one more than it allows).
+SELECT u.key::text AS key, b.record_id
+FROM (SELECT unnest(sqlc.arg(keys)::text[]) AS key, unnest(sqlc.arg(limits)::int[]) AS lim) u
+CROSS JOIN LATERAL (
+    SELECT k.record_id FROM blocking_keys k WHERE k.key = u.key ORDER BY k.record_id LIMIT u.lim
+) b;
+
+-- name: BulkMatchingRecords :many
+-- The normalised form of records and the citizen each is actively linked to.
+SELECT r.id, r.normalized, l.citizen_id
+FROM source_records r
+JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+WHERE r.id = ANY (sqlc.arg(ids)::bigint[]);
+
+-- name: BulkRecordKeys :many
+SELECT record_id, key FROM blocking_keys WHERE record_id = ANY (sqlc.arg(ids)::bigint[]);
+
+-- name: BulkCitizenRecordCounts :many
+SELECT citizen_id, count(*)::int AS records
+FROM links
+WHERE citizen_id = ANY (sqlc.arg(ids)::uuid[]) AND ended_at IS NULL
+GROUP BY citizen_id;
+
+-- name: BulkCitizenRecords :many
+-- What the golden records of these citizens are built from.
+SELECT l.citizen_id, r.id, r.source, r.local_id, r.raw, r.issues,
+       coalesce(r.normalized ->> 'birth_date', '')::text AS birth_date,
+       coalesce(r.normalized ->> 'sex', '')::text AS sex, r.updated_at
+FROM links l
+JOIN source_records r ON r.id = l.record_id
+WHERE l.citizen_id = ANY (sqlc.arg(ids)::uuid[]) AND l.ended_at IS NULL;
+
+-- name: BulkReserveRecordIDs :many
+-- Record IDs for a chunk's new records, taken from the identity sequence before the chunk is
+-- written (COPY writes them like INSERT ... OVERRIDING SYSTEM VALUE). Increasing, so records
+-- keep the file's order as the submit path would.
+SELECT nextval(pg_get_serial_sequence('source_records', 'id'))::bigint AS id
+FROM generate_series(1, sqlc.arg(n)::int);
+
+-- name: BulkNow :one
+SELECT now()::timestamptz AS now;
+
+-- name: BulkRecordsInsert :copyfrom
+INSERT INTO source_records (id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: BulkRecordsUpdate :execrows
+-- New versions of existing records; a row whose version moved on meanwhile is not updated, and
+-- the caller treats the shortfall as a conflict.
+UPDATE source_records r
+SET version = u.version, content_hash = u.content_hash, raw = u.raw, normalized = u.normalized,
+    issues = u.issues, outcome = u.outcome, score = u.score, updated_at = sqlc.arg(updated_at)::timestamptz
+FROM (SELECT unnest(sqlc.arg(ids)::bigint[]) AS id, unnest(sqlc.arg(versions)::int[]) AS version,
+             unnest(sqlc.arg(content_hashes)::bytea[]) AS content_hash, unnest(sqlc.arg(raws)::jsonb[]) AS raw,
+             unnest(sqlc.arg(normalizeds)::jsonb[]) AS normalized, unnest(sqlc.arg(issues)::jsonb[]) AS issues,
+             unnest(sqlc.arg(outcomes)::text[]) AS outcome, unnest(sqlc.arg(scores)::float8[]) AS score) u
+WHERE r.id = u.id AND r.version = u.version - 1;
+
+-- name: BulkVersionsInsert :copyfrom
+INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
+VALUES ($1, $2, $3, $4, $5);
+
+-- name: BulkKeysDelete :exec
+DELETE FROM blocking_keys WHERE record_id = ANY (sqlc.arg(ids)::bigint[]);
+
+-- name: BulkKeysInsert :copyfrom
+INSERT INTO blocking_keys (key, record_id) VALUES ($1, $2);
+
+-- name: BulkCitizensInsert :copyfrom
+INSERT INTO citizens (id, created_at, updated_at) VALUES ($1, $2, $3);
+
+-- name: BulkLinksEnd :execrows
+UPDATE links SET ended_at = now(), ended_by = sqlc.arg(actor)::text
+WHERE record_id = ANY (sqlc.arg(record_ids)::bigint[]) AND ended_at IS NULL;
+
+-- name: BulkLinksInsert :copyfrom
+INSERT INTO links (record_id, citizen_id, kind, score, model_version, explanation, actor, reason, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: BulkGoldenInsert :copyfrom
+INSERT INTO golden_records (citizen_id, fields, updated_at) VALUES ($1, $2, $3);
+
+-- name: BulkGoldenUpsert :many
+-- Writes the golden records that changed, like GoldenUpsert, and returns whose changed.
+INSERT INTO golden_records AS g (citizen_id, fields)
+SELECT u.citizen_id, u.fields
+FROM (SELECT unnest(sqlc.arg(citizen_ids)::uuid[]) AS citizen_id, unnest(sqlc.arg(fields)::jsonb[]) AS fields) u
+ON CONFLICT (citizen_id) DO UPDATE
+SET fields = excluded.fields, version = g.version + 1, updated_at = now()
+WHERE g.fields IS DISTINCT FROM excluded.fields
+RETURNING g.citizen_id;
+
+-- name: BulkReviewsInsert :copyfrom
+INSERT INTO reviews (id, record_id, citizen_id, score, candidates, reason, model_version, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
