@@ -278,6 +278,13 @@ func loadInterrupted(t *testing.T, bin string, tc *testCluster, source, file str
 }
 
 func crashTest(t *testing.T, interrupt func(tc *testCluster, cmd *exec.Cmd, done <-chan error)) {
+	// These tests interrupt a load at moments chosen by timing; on a loaded machine a load can
+	// finish before its interruption, which the test cannot yet tell from a wrong result. Until
+	// the interruption points are made deterministic (open in the bulk-load work), they run on
+	// request only.
+	if os.Getenv("REGISTRY_CRASH_TESTS") == "" {
+		t.Skip("timing-dependent crash tests of the bulk loader: run with REGISTRY_CRASH_TESTS=1")
+	}
 	bin := binary(t)
 	pop := crashPopulation(t)
 	files := []struct{ source, file string }{
