@@ -118,6 +118,13 @@ func checkFloors(t *testing.T, r *qualityResult) {
 	if !ok {
 		t.Fatalf("%s: no quality floor", r.set)
 	}
+	if r.set == "synth-current" && os.Getenv("REGISTRY_QUALITY_PEOPLE") != "" {
+		// The floors hold at the suite's own sizes; precision falls as a population grows denser
+		// (more namesakes, more people per birth date and district), so a measurement at
+		// another size reports its figures without judging them.
+		t.Logf("%s: floors are calibrated at %d people, not asserted at REGISTRY_QUALITY_PEOPLE", r.set, defaultPeople())
+		return
+	}
 	e := r.final
 	if e.Pairwise.Precision < fl.p || e.Pairwise.Recall < fl.r || e.Pairwise.F1 < fl.f1 {
 		t.Errorf("%s: pairwise P %.4f R %.4f F1 %.4f, floors %.4f / %.4f / %.4f",
@@ -333,6 +340,12 @@ func synthPeople(t *testing.T) int {
 		}
 		return n
 	}
+	return defaultPeople()
+}
+
+// defaultPeople is the suite's own population size: 2000 people (about 6,000 records), 500 under
+// -race.
+func defaultPeople() int {
 	if raceEnabled {
 		return 500
 	}
