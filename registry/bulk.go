@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -102,7 +104,8 @@ type bulkLoader struct {
 	maxPerKey    int
 	idx          *bulkIndex
 	inflight     []*chunkWrite // oldest first
-	// maxKnown bounds the index's memory, in records (about 600 bytes each with their keys);
+	lastStamp    time.Time     // the time the last committed chunk's rows carry
+	// maxKnown bounds the index's memory, in records (about 750 bytes each with their keys);
 	// past it the index is dropped and rebuilt from the database as later chunks need it.
 	maxKnown int
 }
@@ -130,6 +133,20 @@ type chunkWrite struct {
 	sum  LoadSummary
 	done chan struct{}
 	err  error
+	// stamp is the time the chunk's rows carry, set before stamped is closed.
+	stamp   time.Time
+	stamped chan struct{}
+}
+
+// writeOrder orders a chunk's transaction after the chunk before's: its rows' time after that
+// chunk's, its commit after that chunk's commit.
+type writeOrder struct {
+	// floor is the time the chunk before's rows carry.
+	floor func() time.Time
+	// stamped publishes this chunk's time.
+	stamped func(time.Time)
+	// wait returns once the chunk before committed, or errPredecessor if it failed.
+	wait func() error
 }
 
 // maxInflight is how many chunk transactions may be open at once: two lets the database write
@@ -183,11 +200,20 @@ func (l *bulkLoader) start(ctx context.Context, ch *rawChunk, plan *chunkPlan, s
 	if n := len(l.inflight); n > 0 {
 		prev = l.inflight[n-1]
 	}
-	w := &chunkWrite{ch: ch, sum: sum, done: make(chan struct{})}
+	w := &chunkWrite{ch: ch, sum: sum, done: make(chan struct{}), stamped: make(chan struct{})}
 	l.inflight = append(l.inflight, w)
-	go func() {
-		defer close(w.done)
-		w.err = l.write(ctx, plan, ch, sum, func() error {
+	last := l.lastStamp
+	var once sync.Once
+	order := writeOrder{
+		floor: func() time.Time {
+			if prev == nil {
+				return last
+			}
+			<-prev.stamped
+			return prev.stamp
+		},
+		stamped: func(t time.Time) { once.Do(func() { w.stamp = t; close(w.stamped) }) },
+		wait: func() error {
 			if prev == nil {
 				return nil
 			}
@@ -196,7 +222,12 @@ func (l *bulkLoader) start(ctx context.Context, ch *rawChunk, plan *chunkPlan, s
 				return errPredecessor
 			}
 			return nil
-		})
+		},
+	}
+	go func() {
+		defer close(w.done)
+		defer order.stamped(time.Time{}) // a chunk that failed early must not block the next one
+		w.err = l.write(ctx, plan, ch, sum, order)
 	}()
 }
 
@@ -234,6 +265,7 @@ func (l *bulkLoader) settleFirst(ctx context.Context, done *[]committedChunk) er
 	<-w.done
 	if w.err == nil {
 		l.inflight = l.inflight[1:]
+		l.lastStamp = w.stamp
 		*done = append(*done, committedChunk{w.ch, w.sum})
 		return nil
 	}
@@ -274,7 +306,14 @@ func (l *bulkLoader) commit(ctx context.Context, ch *rawChunk, firstAttempt int)
 		var sum LoadSummary
 		if plan, sum, err = l.compute(ctx, ch, nil); err == nil {
 			plan.apply()
-			if err = l.write(ctx, plan, ch, sum, func() error { return nil }); err == nil {
+			var stamp time.Time
+			order := writeOrder{
+				floor:   func() time.Time { return l.lastStamp },
+				stamped: func(t time.Time) { stamp = t },
+				wait:    func() error { return nil },
+			}
+			if err = l.write(ctx, plan, ch, sum, order); err == nil {
+				l.lastStamp = stamp
 				return sum, nil
 			}
 		}
@@ -337,15 +376,14 @@ func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committe
 	return plan, sum, nil
 }
 
-// write writes the chunk in one transaction that commits after wait returns (the chunk before
-// committed).
-func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, sum LoadSummary, wait func() error) error {
-	if err := l.bs.WriteChunk(ctx, func(tx BulkTx) error { return plan.write(ctx, tx, ch, sum, wait) }); err != nil {
+// write writes the chunk in one transaction ordered after the chunk before (see writeOrder).
+func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, sum LoadSummary, order writeOrder) error {
+	if err := l.bs.WriteChunk(ctx, func(tx BulkTx) error { return plan.write(ctx, tx, ch, sum, order) }); err != nil {
 		return err
 	}
 	plan.lap("commit")
 	l.s.log.Debug("bulk load chunk committed", append([]any{"load_id", l.job, "chunk", ch.seq, "rows", len(ch.rows),
-		"pairs_kept", plan.kept()}, plan.timings...)...)
+		"pairs_scored", plan.scored.Load(), "pairs_kept", plan.kept()}, plan.timings...)...)
 	return nil
 }
 
@@ -434,9 +472,10 @@ type chunkPlan struct {
 	// members holds the records the touched existing citizens keep from before the chunk.
 	members map[uuid.UUID][]SourceRecord
 
-	// Phase timings, for operators tuning a load (debug level).
+	// Phase timings and the pairs scored, for operators tuning a load (debug level).
 	start   time.Time
 	timings []any
+	scored  atomic.Int64
 }
 
 func (p *chunkPlan) lap(phase string) {
@@ -607,22 +646,13 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 		if model.Score(&r.norm, other) < threshold {
 			continue
 		}
-		cmp := model.Compare(r.norm, *other)
-		if cmp.Probability >= model.ReviewProbability {
-			r.cands = append(r.cands, bulkCand{id: id, cmp: cmp})
+		comparison := model.Compare(r.norm, *other)
+		if comparison.Probability >= model.ReviewProbability {
+			r.cands = append(r.cands, bulkCand{id: id, cmp: comparison})
 		}
 	}
-	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmpInt64(a.id, b.id) })
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmp.Compare(a.id, b.id) })
+	p.scored.Add(int64(len(cands)))
 }
 
 // citizenOf is the citizen record id belongs to at row i's turn.
@@ -770,9 +800,9 @@ func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uu
 		if current != nil {
 			p.unlink(i, current.CitizenID, holds)
 		}
-		cmp := bestCand.Comparison
-		link := Link{RecordID: r.id, CitizenID: target, Kind: LinkAuto, Score: cmp.Probability,
-			ModelVersion: model.Version, Explanation: &cmp, Actor: l.actor}
+		comparison := bestCand.Comparison
+		link := Link{RecordID: r.id, CitizenID: target, Kind: LinkAuto, Score: comparison.Probability,
+			ModelVersion: model.Version, Explanation: &comparison, Actor: l.actor}
 		p.links = append(p.links, link)
 		p.emitLinked(r, link)
 		holds[target]++
@@ -887,12 +917,17 @@ func (p *chunkPlan) openReview(r *bulkRow, provisional uuid.UUID, dec matching.D
 }
 
 // write writes the chunk in tx: first what depends on nothing committed meanwhile (records,
-// keys, citizens, new citizens' golden records, reviews); then, once wait reports that the
+// keys, citizens, new citizens' golden records, reviews); then, once order.wait reports that the
 // chunk before has committed, what does (links, which may point to that chunk's citizens,
 // existing citizens' golden records, the checkpoint, the events).
-func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum LoadSummary, wait func() error) error {
+func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum LoadSummary, order writeOrder) error {
 	l := p.l
 	now := tx.Now()
+	if floor := order.floor(); !now.After(floor) {
+		now = floor.Add(time.Microsecond)
+	}
+	tx.Stamp(now)
+	order.stamped(now)
 	var inserts, updates []SourceRecord
 	var replaced []int64
 	var keyRows []BlockingKeyRow
@@ -911,10 +946,10 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	}
 	// Sorted rows insert into the key index's B-tree in order: far fewer pages touched.
 	slices.SortFunc(keyRows, func(a, b BlockingKeyRow) int {
-		if c := cmpString(a.Key, b.Key); c != 0 {
+		if c := cmp.Compare(a.Key, b.Key); c != 0 {
 			return c
 		}
-		return cmpInt64(a.RecordID, b.RecordID)
+		return cmp.Compare(a.RecordID, b.RecordID)
 	})
 	if err := tx.InsertRecords(ctx, inserts); err != nil {
 		return fmt.Errorf("write records: %w", err)
@@ -939,7 +974,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		return fmt.Errorf("write reviews: %w", err)
 	}
 	p.lap("write_a")
-	if err := wait(); err != nil {
+	if err := order.wait(); err != nil {
 		return err
 	}
 	p.lap("wait")
@@ -984,16 +1019,6 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		return fmt.Errorf("write events: %w", err)
 	}
 	return nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // record is row i as it is stored.

@@ -82,8 +82,12 @@ type Claim interface {
 // BulkTx is the write side of one chunk. Every method writes a whole set with COPY or one
 // array statement.
 type BulkTx interface {
-	// Now is the transaction's timestamp, which stamps the chunk's records.
+	// Now is the transaction's timestamp.
 	Now() time.Time
+	// Stamp sets the time the transaction's rows carry (Now by default): the loader stamps each
+	// chunk later than the one before, so records keep the file's order in time as they would
+	// through the submit path, even when two chunks' transactions start out of order.
+	Stamp(t time.Time)
 	// CitizenRecords returns the records actively linked to the citizens, with the fields golden
 	// records are built from (Raw, Issues, the normalised birth date and sex, UpdatedAt).
 	CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]SourceRecord, error)

@@ -83,16 +83,17 @@ type LoadOptions struct {
 	// ChunkRows is how many input rows go into one transaction and checkpoint (default 50,000).
 	ChunkRows int
 	// MaxIndexRecords bounds the loader's in-memory blocking index, in records (default
-	// 3,000,000, about 2 GB); past it the index is rebuilt from the database. Decisions do not
+	// 1,500,000, about 1.1 GB); past it the index is rebuilt from the database. Decisions do not
 	// depend on it, only speed and memory.
 	MaxIndexRecords int
 
 	job *LoadJob // run as this existing job (an upload)
 }
 
-// maxIndexRecords bounds the bulk loader's in-memory index (about 2 GB at the bound); a 1M-row
-// load never reaches it.
-const maxIndexRecords = 3_000_000
+// maxIndexRecords bounds the bulk loader's in-memory index, in records (about 750 bytes each
+// with their keys: some 1.1 GB at the bound); a load of a million rows into an empty registry
+// stays under it.
+const maxIndexRecords = 1_500_000
 
 // DefaultChunkRows is LoadOptions.ChunkRows' default: large enough that per-chunk work (a few
 // set-wise reads, one transaction) is amortised, small enough that a resumed load redoes little
@@ -265,7 +266,8 @@ func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	parsed, normalized := make(chan *rawChunk, 1), make(chan *rawChunk, 1)
+	// Unbuffered: each stage holds one chunk, which bounds the loader's memory.
+	parsed, normalized := make(chan *rawChunk), make(chan *rawChunk)
 	var wg sync.WaitGroup
 	var parseErr error
 	wg.Add(2)

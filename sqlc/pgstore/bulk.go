@@ -327,7 +327,7 @@ func (b bulkStore) WriteChunk(ctx context.Context, fn func(tx registry.BulkTx) e
 		if err != nil {
 			return err
 		}
-		return fn(&bulkTx{codec: b.s.codec, q: q, now: now})
+		return fn(&bulkTx{codec: b.s.codec, q: q, dbNow: now, now: now})
 	})
 	// A citizen the chunk links to was retired meanwhile (a steward's merge): a conflict, which
 	// the loader resolves by reading again.
@@ -341,11 +341,14 @@ func (b bulkStore) WriteChunk(ctx context.Context, fn func(tx registry.BulkTx) e
 // bulkTx implements registry.BulkTx in one transaction.
 type bulkTx struct {
 	codec
-	q   *dbsqlc.Queries
-	now time.Time
+	q     *dbsqlc.Queries
+	dbNow time.Time // the transaction's now()
+	now   time.Time // the time its rows carry
 }
 
-func (t *bulkTx) Now() time.Time { return t.now }
+func (t *bulkTx) Now() time.Time { return t.dbNow }
+
+func (t *bulkTx) Stamp(at time.Time) { t.now = at }
 
 func (t *bulkTx) CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]registry.SourceRecord, error) {
 	var rows []dbsqlc.BulkCitizenRecordsRow
