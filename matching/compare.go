@@ -105,8 +105,10 @@ const (
 
 // The "else" levels of the NIK and birth-date comparisons (see fieldSpecs).
 const (
-	nikLevelElse  = 4
-	dateLevelElse = 5
+	nikLevelElse     = 4
+	nameLevelPartial = 4
+	dateLevelElse    = 5
+	sexLevelElse     = 1
 )
 
 // Term-frequency tables, keyed in Model.TermFrequencies.
@@ -206,6 +208,12 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 // one taken from its NIK).
 func statedFullDate(n *Normalized) bool { return len(n.BirthDate) == 10 && !n.BirthDateFromNIK }
 
+// hardNegative reports pairs the compared levels show to be two people whatever their
+// weights sum to; Score and Compare cap them at the distinct threshold.
+func hardNegative(x, y *Normalized, lv *[maxFields]int) bool {
+	return identityConflict(x, y, lv) || borrowedNIK(x, y, lv)
+}
+
 // identityConflict reports two records whose identities contradict each
 // other twice over: valid NIKs that differ beyond any typo and stated birth
 // dates more than a year apart. In a population register that is two
@@ -215,6 +223,21 @@ func statedFullDate(n *Normalized) bool { return len(n.BirthDate) == 10 && !n.Bi
 func identityConflict(x, y *Normalized, lv *[maxFields]int) bool {
 	return lv[fieldNIK] == nikLevelElse && lv[fieldBirthDate] == dateLevelElse &&
 		x.NIKValid && y.NIKValid && statedFullDate(x) && statedFullDate(y)
+}
+
+// borrowedNIK reports a shared NIK that belongs to one of the two records
+// only: the numbers agree, but the names do not (at most a shared word) and
+// the records contradict on sex or on birth dates, at least one of them
+// stated (a date read from the shared NIK contradicts a stated one just as
+// well). Records carry a parent's, a household head's or a borrowed NIK
+// (indonesia.md §2.8), and then the NIK says nothing about the person;
+// summed as independent evidence it out-voted both contradictions.
+func borrowedNIK(x, y *Normalized, lv *[maxFields]int) bool {
+	if lv[fieldNIK] != 0 || !x.NIKValid || lv[fieldName] < nameLevelPartial || lv[fieldName] == levelMissing {
+		return false
+	}
+	return lv[fieldSex] == sexLevelElse ||
+		lv[fieldBirthDate] == dateLevelElse && (statedFullDate(x) || statedFullDate(y))
 }
 
 // nikDateStated reports whether a valid NIK's encoded birth date (day + 40

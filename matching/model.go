@@ -327,8 +327,8 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 		c.Fields[i].Weight = ws[i]
 		c.Weight += ws[i]
 	}
-	if identityConflict(x, y, &lv) {
-		veto = fieldNIK
+	if hardNegative(x, y, &lv) {
+		veto = fieldNIK // the NIK bar carries it: its agreement or disagreement is what misled
 	}
 	// A veto lowers its own field's bar so that the waterfall still sums
 	// to the total.
@@ -360,7 +360,7 @@ func (m *Model) Score(a, b *Normalized) float64 {
 	for i := range fieldSpecs {
 		w += ws[i]
 	}
-	veto = veto || identityConflict(x, y, &lv)
+	veto = veto || hardNegative(x, y, &lv)
 	if cap := m.DistinctWeight(); veto && w > cap {
 		w = cap
 	}
@@ -492,6 +492,54 @@ func (m *Model) LinkWeight() float64 { return weightOf(m.LinkProbability) }
 
 // ReviewWeight is ReviewProbability as a weight (bits).
 func (m *Model) ReviewWeight() float64 { return weightOf(m.ReviewProbability) }
+
+// Bridge is the single-record form of Cluster's transitive links. Decide
+// sends a record to review when its runner-up is as strong as its best
+// candidate; when every plausible candidate (at or above the review
+// threshold) is above the link threshold, two or more of them, the record is
+// the same person as each, so they are one person: the citizens were split
+// only because the record that joins them came later. Bridge returns those
+// candidates, best first, for the caller to merge into the best and link
+// the record to; nil when d is not such a review. A link whose runner-up is
+// also above the link threshold but clearly behind is left alone: on the
+// generated population, joining those citizens too merged look-alike
+// household members (precision 0.998 to 0.988 at 10,000 people). The caller
+// applies the chain guard (Distinct over the records involved) and
+// stewards' decisions before merging.
+func (m *Model) Bridge(d Decision) []Candidate {
+	if d.Outcome != OutcomeReview {
+		return nil
+	}
+	var strong []Candidate
+	for _, c := range d.Ranked { // best first
+		if c.Comparison.Probability < m.ReviewProbability {
+			break
+		}
+		if c.Comparison.Probability < m.LinkProbability {
+			return nil
+		}
+		strong = append(strong, c)
+	}
+	if len(strong) < 2 {
+		return nil
+	}
+	return strong
+}
+
+// Distinct reports whether two of the records are different people by the
+// distinct threshold (a hard negative, or evidence that strong): Cluster's
+// guard against chaining, for callers that join groups of records.
+func (m *Model) Distinct(recs []*Normalized) bool {
+	cap := m.DistinctWeight()
+	for i := range recs {
+		for j := i + 1; j < len(recs); j++ {
+			if m.Score(recs[i], recs[j]) <= cap {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // DistinctWeight is DistinctProbability as a weight (bits).
 func (m *Model) DistinctWeight() float64 { return weightOf(m.DistinctProbability) }

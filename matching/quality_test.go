@@ -407,15 +407,28 @@ const trainDefaultsMaxBlock = 1000
 // onlineQuality replays the registry's submit path: records arrive in file
 // order, candidates are earlier records sharing a blocking key, each
 // candidate citizen is scored by its best record, and Decide links, sends to
-// review (counted, then created as new) or creates a new citizen.
+// review (counted, then created as new) or creates a new citizen; a review
+// that Bridge turns into a merge joins the citizens when Distinct finds no
+// two different people among the record and its plausible candidate records.
 func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r float64, reviews, links int) {
 	index := map[string][]int{}
-	citizen := make([]int, len(norm))
-	members := map[int][]int{}
+	citizen := make([]int, len(norm)) // by record; a merged citizen's records keep its number
+	survivor := map[int]int{}         // merged citizen -> the citizen it was merged into
+	find := func(c int) int {
+		for {
+			s, ok := survivor[c]
+			if !ok {
+				return c
+			}
+			c = s
+		}
+	}
+	reviewW := m.ReviewWeight()
 	for i := range norm {
 		keys := BlockingKeys(norm[i])
 		seen := map[int]bool{}
 		best := map[int]float64{}
+		var plausible []int
 		for _, k := range keys {
 			ids := index[k]
 			if len(ids) > trainDefaultsMaxBlock {
@@ -427,8 +440,12 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 				}
 				seen[j] = true
 				w := m.Score(&norm[i], &norm[j])
-				if b, ok := best[citizen[j]]; !ok || w > b {
-					best[citizen[j]] = w
+				if w >= reviewW {
+					plausible = append(plausible, j)
+				}
+				c := find(citizen[j])
+				if b, ok := best[c]; !ok || w > b {
+					best[c] = w
 				}
 			}
 		}
@@ -437,20 +454,41 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 			cands = append(cands, Candidate{ID: fmt.Sprintf("%08d", c), Comparison: Comparison{Weight: w, Probability: probability(w)}})
 		}
 		d := m.Decide(cands)
+		citizen[i] = i
+		if strong := m.Bridge(d); len(strong) > 0 {
+			in := map[int]bool{}
+			for _, c := range strong {
+				in[atoiASCII(c.ID)] = true
+			}
+			involved := []*Normalized{&norm[i]}
+			for _, j := range plausible {
+				if in[find(citizen[j])] {
+					involved = append(involved, &norm[j])
+				}
+			}
+			if !m.Distinct(involved) {
+				target := atoiASCII(strong[0].ID)
+				for _, c := range strong[1:] {
+					survivor[atoiASCII(c.ID)] = target
+				}
+				d.Outcome, d.Best = OutcomeLink, 0
+			}
+		}
 		switch d.Outcome {
 		case OutcomeLink:
 			citizen[i] = atoiASCII(d.Ranked[d.Best].ID)
 			links++
 		case OutcomeReview:
 			reviews++
-			citizen[i] = i
-		default:
-			citizen[i] = i
 		}
-		members[citizen[i]] = append(members[citizen[i]], i)
 		for _, k := range keys {
 			index[k] = append(index[k], i)
 		}
+	}
+	members := map[int][]int{}
+	for i := range norm {
+		c := find(citizen[i])
+		members[c] = append(members[c], i) // ascending record order, as pairKey expects
 	}
 	tp, pred := 0, 0
 	for _, ms := range members {

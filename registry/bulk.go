@@ -73,6 +73,9 @@ type bulkCand struct {
 type bulkIndex struct {
 	keys map[string]*keyEntry
 	recs map[int64]*knownRecord
+	// merged maps the citizens the load merged into others (see bridge) to their survivors:
+	// recs keeps the citizen a record had when the index learnt it.
+	merged map[uuid.UUID]uuid.UUID
 }
 
 // keyEntry is one blocking key: the records holding it, or only a lower bound of their number
@@ -89,7 +92,7 @@ type knownRecord struct {
 }
 
 func newBulkIndex() *bulkIndex {
-	return &bulkIndex{keys: map[string]*keyEntry{}, recs: map[int64]*knownRecord{}}
+	return &bulkIndex{keys: map[string]*keyEntry{}, recs: map[int64]*knownRecord{}, merged: map[uuid.UUID]uuid.UUID{}}
 }
 
 // bulkLoader writes chunks of one load.
@@ -97,6 +100,7 @@ type bulkLoader struct {
 	s            *Service
 	bs           BulkStore
 	model        *matching.Model
+	bounds       *matching.ScoreBounds // the model's, for scoring pairs with an early exit
 	source       string
 	actor        string
 	job          uuid.UUID
@@ -469,6 +473,10 @@ type chunkPlan struct {
 	reviews     []Review
 	events      []Event
 	touched     map[uuid.UUID]bool
+	// merges are the automatic merges of citizens that rows joined (see bridge), in row order;
+	// merged maps each retired citizen to its survivor for the rows after.
+	merges []plannedMerge
+	merged map[uuid.UUID]uuid.UUID
 	// members holds the records the touched existing citizens keep from before the chunk.
 	members map[uuid.UUID][]SourceRecord
 
@@ -635,15 +643,14 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 	threshold := model.ReviewWeight() - 1e-6
 	r.cands = r.cands[:0]
 	for _, id := range cands {
-		var other *matching.Normalized
-		if pos, ok := p.pos[id]; ok && pos < i {
-			other = &p.work[pos].norm
-		} else if k, ok := idx.recs[id]; ok {
-			other = k.norm
-		} else {
+		other := p.normOf(id, i)
+		if other == nil {
 			continue // no active link: the submit path's search does not see it either
 		}
-		if model.Score(&r.norm, other) < threshold {
+		// Only pairs reaching the threshold are kept, so their exact score is all that matters:
+		// ScoreAtLeast gives Score's very value for those (and ok exactly when Score reaches
+		// it), and rules out the rest without comparing their expensive fields.
+		if _, ok := l.bounds.ScoreAtLeast(&r.norm, other, threshold); !ok {
 			continue
 		}
 		comparison := model.Compare(r.norm, *other)
@@ -655,15 +662,45 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 	p.scored.Add(int64(len(cands)))
 }
 
+// plannedMerge is an automatic merge a row decided: retired joins survivor.
+type plannedMerge struct {
+	retired, survivor uuid.UUID
+	record            int64
+}
+
 // citizenOf is the citizen record id belongs to at row i's turn.
 func (p *chunkPlan) citizenOf(id int64, i int32) uuid.UUID {
 	if pos, ok := p.pos[id]; ok && pos < i {
-		return p.citizen[pos]
+		return p.survivor(p.citizen[pos])
 	}
 	if k, ok := p.l.idx.recs[id]; ok {
-		return k.citizen
+		return p.survivor(k.citizen)
 	}
 	return uuid.Nil
+}
+
+// survivor follows c through the merges of earlier chunks and of this chunk's earlier rows.
+func (p *chunkPlan) survivor(c uuid.UUID) uuid.UUID {
+	for {
+		if s, ok := p.merged[c]; ok {
+			c = s
+		} else if s, ok := p.l.idx.merged[c]; ok {
+			c = s
+		} else {
+			return c
+		}
+	}
+}
+
+// normOf is the normalised form of candidate record id at row i's turn.
+func (p *chunkPlan) normOf(id int64, i int32) *matching.Normalized {
+	if pos, ok := p.pos[id]; ok && pos < i {
+		return &p.work[pos].norm
+	}
+	if k, ok := p.l.idx.recs[id]; ok {
+		return k.norm
+	}
+	return nil
 }
 
 // decide replays the submit path's decision for every row in order.
@@ -672,6 +709,7 @@ func (p *chunkPlan) decide(ctx context.Context) error {
 	n := len(p.work)
 	p.citizen, p.outcome, p.score = make([]uuid.UUID, n), make([]Outcome, n), make([]float64, n)
 	p.touched, p.newCitizen = map[uuid.UUID]bool{}, map[uuid.UUID]bool{}
+	p.merges, p.merged = nil, map[uuid.UUID]uuid.UUID{}
 
 	// What the decisions read beyond the scores: steward distinctions among the citizens a row
 	// could concern (only rows with two or more of them), and how many records the current
@@ -784,6 +822,9 @@ func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uu
 		stay(current.Score) // a steward set the record's citizen apart from its best candidate
 		return
 	}
+	if current == nil && dec.Outcome == matching.OutcomeReview {
+		p.bridge(i, &dec, apart, holds)
+	}
 	var bestCand *matching.Candidate
 	if dec.Best >= 0 && dec.Best < len(dec.Ranked) {
 		bestCand = &dec.Ranked[dec.Best]
@@ -827,6 +868,46 @@ func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uu
 		}
 		p.citizen[i], p.outcome[i] = p.mint(i, current, holds), OutcomeCreated
 	}
+}
+
+// bridge is the submit path's bridge for row i: when the row joins citizens, the others are
+// merged into the best one (written after the chunk's links) and later rows see the survivor.
+func (p *chunkPlan) bridge(i int32, dec *matching.Decision, apart map[[2]uuid.UUID]bool, holds map[uuid.UUID]int) {
+	r := &p.work[i]
+	var plausible []plausibleRecord
+	for _, c := range r.cands {
+		if n := p.normOf(c.id, i); n != nil {
+			plausible = append(plausible, plausibleRecord{citizen: p.citizenOf(c.id, i), norm: n})
+		}
+	}
+	set := func(ids []uuid.UUID) (bool, error) {
+		for _, a := range ids {
+			for _, b := range ids {
+				if apart[[2]uuid.UUID{a, b}] {
+					return true, nil
+				}
+			}
+		}
+		return false, nil
+	}
+	ids, _ := bridge(p.l.model, dec, &r.norm, plausible, set) // set never fails
+	if len(ids) == 0 {
+		return
+	}
+	survivor := ids[0]
+	for _, retired := range ids[1:] {
+		p.merges = append(p.merges, plannedMerge{retired: retired, survivor: survivor, record: r.id})
+		p.merged[retired] = survivor
+		holds[survivor] += holds[retired]
+		// A steward's distinction from the retired citizen now holds for the survivor.
+		for pr := range apart {
+			if pr[0] == retired {
+				apart[[2]uuid.UUID{survivor, pr[1]}] = true
+				apart[[2]uuid.UUID{pr[1], survivor}] = true
+			}
+		}
+	}
+	p.touched[survivor] = true
 }
 
 // keepCurrent is respectStewards on the chunk's view of distinctions: it reports whether the
@@ -990,6 +1071,17 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	if err != nil {
 		return fmt.Errorf("write golden records: %w", err)
 	}
+	if len(p.merges) > 0 {
+		// Rare (a row joining citizens): through the submit path's own merge, once the links
+		// it moves are written.
+		w := &work{s: l.s, tx: tx.Tx(), actor: l.actor, model: l.model}
+		for _, m := range p.merges {
+			if _, err := w.merge(ctx, m.retired, m.survivor, bridgeReason(m.record), true); err != nil {
+				return fmt.Errorf("merge citizens: %w", err)
+			}
+		}
+		p.events = append(p.events, w.events...)
+	}
 	if l.storeRejects {
 		if err := tx.InsertRejects(ctx, l.job, ch.rejects); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
@@ -1110,6 +1202,9 @@ func (p *chunkPlan) apply() {
 		}
 		norm := r.norm
 		idx.recs[r.id] = &knownRecord{norm: &norm, citizen: p.citizen[i]}
+	}
+	for retired, survivor := range p.merged {
+		idx.merged[retired] = survivor
 	}
 }
 

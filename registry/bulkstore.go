@@ -114,6 +114,9 @@ type BulkTx interface {
 	Checkpoint(ctx context.Context, load uuid.UUID, c LoadCheckpoint) error
 	// AppendEvents is Tx.AppendEvents: call it last.
 	AppendEvents(ctx context.Context, events []Event) error
+	// Tx is the same transaction through the single-record interface, for the rare changes a
+	// chunk makes exactly as the submit path does (merging the citizens a row joins).
+	Tx() Tx
 }
 
 // LoadJob is one bulk load: from a file (`registry load`) or an HTTP upload.

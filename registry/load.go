@@ -259,7 +259,7 @@ func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
 		return LoadSummary{}, fmt.Errorf("start load: %w", err)
 	}
 	loader := &bulkLoader{
-		s: s, bs: run.bs, model: model, source: run.source, actor: run.opts.Actor, job: run.job.ID,
+		s: s, bs: run.bs, model: model, bounds: model.Bounds(), source: run.source, actor: run.opts.Actor, job: run.job.ID,
 		storeRejects: run.job.Kind == LoadKindUpload, maxPerKey: s.maxCan, idx: newBulkIndex(), maxKnown: run.opts.MaxIndexRecords,
 	}
 

@@ -164,7 +164,7 @@ func (s *Service) Match(ctx context.Context, rc ReadContext, person Person) (Mat
 	res := MatchResult{ModelVersion: model.Version}
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		res.Candidates = nil
-		cands, err := s.scoreCandidates(ctx, tx, model, norm, matching.BlockingKeys(norm), 0)
+		cands, _, err := s.scoreCandidates(ctx, tx, model, norm, matching.BlockingKeys(norm), 0)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -137,16 +138,27 @@ func (s *Service) inWork(ctx context.Context, actor string, fn func(w *work) err
 	})
 }
 
+// maxRedecide bounds how often a submit is decided again after a concurrent merge retired one
+// of its candidate citizens between its read and its write.
+const maxRedecide = 4
+
 func (s *Service) ingest(ctx context.Context, actor, source, localID string, person Person, norm matching.Normalized, issues []matching.Issue) (SubmitResult, error) {
 	if err := requireIdentity(person); err != nil {
 		return SubmitResult{}, err
 	}
 	var res SubmitResult
-	err := s.inWork(ctx, actor, func(w *work) error {
-		var err error
-		res, err = w.run(ctx, source, localID, person, norm, issues)
-		return err
-	})
+	var err error
+	for attempt := 1; attempt <= maxRedecide; attempt++ {
+		err = s.inWork(ctx, actor, func(w *work) error {
+			var err error
+			res, err = w.run(ctx, source, localID, person, norm, issues)
+			return err
+		})
+		// A candidate citizen merged by a concurrent decision: decide again on what is there now.
+		if !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
 	if err != nil {
 		return SubmitResult{}, fmt.Errorf("submit record: %w", err)
 	}
@@ -210,7 +222,7 @@ func (w *work) run(ctx context.Context, source, localID string, person Person, n
 		return res, tx.SetRecordOutcome(ctx, rec.ID, res.Outcome, res.Score)
 	}
 
-	cands, err := w.s.scoreCandidates(ctx, tx, w.model, rec.Normalized, keys, rec.ID)
+	cands, plausible, err := w.s.scoreCandidates(ctx, tx, w.model, rec.Normalized, keys, rec.ID)
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -218,6 +230,21 @@ func (w *work) run(ctx context.Context, source, localID string, person Person, n
 	keep, err := w.respectStewards(ctx, &dec, current)
 	if err != nil {
 		return SubmitResult{}, err
+	}
+	if !keep && current == nil {
+		apart := func(ids []uuid.UUID) (bool, error) {
+			pairs, err := tx.Distinctions(ctx, ids)
+			return len(pairs) > 0, err
+		}
+		ids, err := bridge(w.model, &dec, &rec.Normalized, plausible, apart)
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		for _, retired := range ids[min(1, len(ids)):] {
+			if _, err := w.merge(ctx, retired, ids[0], bridgeReason(rec.ID), true); err != nil {
+				return SubmitResult{}, err
+			}
+		}
 	}
 	if keep {
 		// A steward set the record's citizen apart from its best candidate: it stays.
@@ -426,22 +453,27 @@ func (w *work) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
 }
 
 // scoreCandidates finds the records sharing a blocking key with n, scores them, and keeps the
-// best-scoring record of each (surviving) citizen, best first.
-func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Model, n matching.Normalized, keys []string, exclude int64) ([]matching.Candidate, error) {
+// best-scoring record of each candidate citizen. It also returns the plausible records (at or
+// above the review threshold), which bridge's guard compares.
+func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Model, n matching.Normalized, keys []string, exclude int64) ([]matching.Candidate, []plausibleRecord, error) {
 	if len(keys) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	recs, err := tx.CandidateRecords(ctx, keys, exclude, s.maxCan)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Active links point only to active citizens (a database invariant), so each record's
 	// citizen is already the survivor.
 	best := map[uuid.UUID]matching.Comparison{}
-	for _, cr := range recs {
+	var plausible []plausibleRecord
+	for i, cr := range recs {
 		cmp := model.Compare(n, cr.Record.Normalized)
 		if prev, ok := best[cr.CitizenID]; !ok || cmp.Weight > prev.Weight {
 			best[cr.CitizenID] = cmp
+		}
+		if cmp.Probability >= model.ReviewProbability {
+			plausible = append(plausible, plausibleRecord{citizen: cr.CitizenID, norm: &recs[i].Record.Normalized})
 		}
 	}
 	out := make([]matching.Candidate, 0, len(best))
@@ -454,5 +486,53 @@ func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Mo
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out, nil
+	return out, plausible, nil
+}
+
+// plausibleRecord is a candidate record at or above the review threshold, with its citizen.
+type plausibleRecord struct {
+	citizen uuid.UUID
+	norm    *matching.Normalized
+}
+
+// bridge applies matching.Model.Bridge to a new record's decision: when the record matches two
+// or more citizens above the link threshold and nothing else plausibly, they are one person,
+// unless a steward set two of them apart or two of the records involved (the record and its
+// plausible records of those citizens) are different people, the guard Cluster applies against
+// chains. It then turns dec into a link to the best and returns the citizens, the best first,
+// the others to be merged into it; otherwise nil and dec unchanged. The submit path and the
+// bulk loader both decide through it.
+func bridge(model *matching.Model, dec *matching.Decision, rec *matching.Normalized, plausible []plausibleRecord, apart func(ids []uuid.UUID) (bool, error)) ([]uuid.UUID, error) {
+	strong := model.Bridge(*dec)
+	if len(strong) == 0 {
+		return nil, nil
+	}
+	ids := make([]uuid.UUID, len(strong))
+	for i, c := range strong {
+		id, err := uuid.Parse(c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("candidate citizen ID: %w", err)
+		}
+		ids[i] = id
+	}
+	involved := []*matching.Normalized{rec}
+	for _, pr := range plausible {
+		if slices.Contains(ids, pr.citizen) {
+			involved = append(involved, pr.norm)
+		}
+	}
+	if model.Distinct(involved) {
+		return nil, nil
+	}
+	if set, err := apart(ids); err != nil || set {
+		return nil, err
+	}
+	dec.Outcome, dec.Best = matching.OutcomeLink, 0
+	dec.Reason = "joins citizens that all match above the link threshold"
+	return ids, nil
+}
+
+// bridgeReason is the reason an automatic merge records: the record that joined the citizens.
+func bridgeReason(record int64) string {
+	return fmt.Sprintf("automatic: record %d matches both above the link threshold", record)
 }

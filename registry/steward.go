@@ -273,7 +273,7 @@ func (s *Service) DecideReview(ctx context.Context, p Principal, id uuid.UUID, v
 					return err
 				}
 				if len(recs) == 1 {
-					_, err = w.merge(ctx, current, target.ID, d.Reason)
+					_, err = w.merge(ctx, current, target.ID, d.Reason, false)
 				} else {
 					err = w.move(ctx, rec, l, target.ID, d.Reason)
 				}
@@ -304,7 +304,7 @@ func (s *Service) Merge(ctx context.Context, p Principal, retired, survivor uuid
 	var m Merge
 	err = s.inWork(ctx, actor, func(w *work) error {
 		var err error
-		m, err = w.merge(ctx, retired, survivor, reason)
+		m, err = w.merge(ctx, retired, survivor, reason, false)
 		return err
 	})
 	if err != nil {
@@ -426,7 +426,12 @@ func (w *work) lockActive(ctx context.Context, id uuid.UUID) (Citizen, error) {
 	return c, nil
 }
 
-func (w *work) merge(ctx context.Context, retired, survivor uuid.UUID, reason string) (Merge, error) {
+// merge retires citizen retired into survivor, moving its active links. A steward's merge
+// (auto false) makes the moved links steward links, which automatic matching never changes; an
+// automatic merge (a record joining two citizens, see bridge) keeps each link's kind and closes
+// the open reviews the retired citizen was provisional for, since their record now has a
+// citizen by automatic evidence.
+func (w *work) merge(ctx context.Context, retired, survivor uuid.UUID, reason string, auto bool) (Merge, error) {
 	// Lock in a fixed order, so two opposite merges cannot deadlock.
 	first, second := retired, survivor
 	if second.String() < first.String() {
@@ -443,11 +448,19 @@ func (w *work) merge(ctx context.Context, retired, survivor uuid.UUID, reason st
 	}
 	m := Merge{ID: uuid.New(), Retired: retired, Survivor: survivor, Reason: reason, Actor: w.actor, RecordIDs: []int64{}}
 	for _, l := range moved {
-		l.CitizenID, l.Kind, l.Actor, l.Reason = survivor, LinkSteward, w.actor, reason
+		l.CitizenID, l.Actor, l.Reason = survivor, w.actor, reason
+		if !auto {
+			l.Kind = LinkSteward
+		}
 		if err := w.tx.InsertLink(ctx, l); err != nil {
 			return Merge{}, err
 		}
 		m.RecordIDs = append(m.RecordIDs, l.RecordID)
+		if auto {
+			if err := w.closeProvisionalReview(ctx, l.RecordID, retired, survivor); err != nil {
+				return Merge{}, err
+			}
+		}
 	}
 	if err := w.tx.RetireCitizen(ctx, retired, survivor); err != nil {
 		return Merge{}, err
@@ -459,6 +472,23 @@ func (w *work) merge(ctx context.Context, retired, survivor uuid.UUID, reason st
 	w.emit(EventCitizensMerged, retired, 0, data)
 	w.emit(EventCitizensMerged, survivor, 0, data)
 	return m, w.refreshGolden(ctx, survivor)
+}
+
+// closeProvisionalReview closes the open review of record, if it has one whose provisional
+// citizen is retired: an automatic merge gave the record a citizen.
+func (w *work) closeProvisionalReview(ctx context.Context, record int64, retired, survivor uuid.UUID) error {
+	r, err := w.tx.OpenReview(ctx, record)
+	if errors.Is(err, ErrNotFound) || (err == nil && r.CitizenID != retired) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := w.tx.DecideReview(ctx, r.ID, r.Version, ReviewMerged, w.actor); err != nil {
+		return err
+	}
+	w.emit(EventReviewDecided, survivor, record, map[string]any{"review_id": r.ID, "action": "merge", "reason": "merged automatically"})
+	return nil
 }
 
 func (w *work) unmerge(ctx context.Context, retired uuid.UUID, reason string) (Merge, error) {

@@ -74,6 +74,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("registry listening", "addr", ln.Addr().String(), "docs", "/docs", "openapi", "/openapi.json")
 	go sealPeriodically(ctx, svc, log, 5*time.Second)
+	go func() {
+		// Uploads this or another registry process accepted but did not finish (it stopped or
+		// died) run again from their last checkpoint.
+		if err := svc.ResumeLoads(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("resume bulk loads", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

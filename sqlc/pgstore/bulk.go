@@ -348,6 +348,8 @@ type bulkTx struct {
 
 func (t *bulkTx) Now() time.Time { return t.dbNow }
 
+func (t *bulkTx) Tx() registry.Tx { return &tx{codec: t.codec, q: t.q} }
+
 func (t *bulkTx) Stamp(at time.Time) { t.now = at }
 
 func (t *bulkTx) CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]registry.SourceRecord, error) {

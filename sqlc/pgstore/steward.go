@@ -87,7 +87,7 @@ func (t *tx) EndCitizenLinks(ctx context.Context, citizen uuid.UUID, actor strin
 	}
 	out := make([]registry.Link, len(rows))
 	for i, r := range rows {
-		out[i] = registry.Link{RecordID: r.RecordID, CitizenID: citizen, Score: r.Score, ModelVersion: r.ModelVersion}
+		out[i] = registry.Link{RecordID: r.RecordID, CitizenID: citizen, Kind: registry.LinkKind(r.Kind), Score: r.Score, ModelVersion: r.ModelVersion}
 		if err := decodeExplanation(r.Explanation, &out[i]); err != nil {
 			return nil, err
 		}

@@ -34,7 +34,7 @@ UPDATE citizens SET status = 'active', merged_into = NULL, updated_at = now() WH
 -- Ends every active link of a citizen, returning what is needed to re-create them elsewhere.
 UPDATE links SET ended_at = now(), ended_by = sqlc.arg(actor)
 WHERE citizen_id = sqlc.arg(citizen_id) AND ended_at IS NULL
-RETURNING record_id, score, model_version, explanation;
+RETURNING record_id, kind, score, model_version, explanation;
 
 -- name: MergeInsert :exec
 INSERT INTO merges (id, retired, survivor, record_ids, reason, actor) VALUES ($1, $2, $3, $4, $5, $6);

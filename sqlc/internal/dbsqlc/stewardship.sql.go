@@ -141,7 +141,7 @@ func (q *Queries) EventsForCitizen(ctx context.Context, arg EventsForCitizenPara
 const linksEndForCitizen = `-- name: LinksEndForCitizen :many
 UPDATE links SET ended_at = now(), ended_by = $1
 WHERE citizen_id = $2 AND ended_at IS NULL
-RETURNING record_id, score, model_version, explanation
+RETURNING record_id, kind, score, model_version, explanation
 `
 
 type LinksEndForCitizenParams struct {
@@ -151,6 +151,7 @@ type LinksEndForCitizenParams struct {
 
 type LinksEndForCitizenRow struct {
 	RecordID     int64
+	Kind         string
 	Score        float64
 	ModelVersion string
 	Explanation  pqtype.NullRawMessage
@@ -168,6 +169,7 @@ func (q *Queries) LinksEndForCitizen(ctx context.Context, arg LinksEndForCitizen
 		var i LinksEndForCitizenRow
 		if err := rows.Scan(
 			&i.RecordID,
+			&i.Kind,
 			&i.Score,
 			&i.ModelVersion,
 			&i.Explanation,

@@ -1,0 +1,195 @@
+package matching
+
+import "math"
+
+// ScoreAtLeast is the model's Score for callers that only need scores at or
+// above floor, such as bulk scoring that drops every pair below the review
+// threshold. If
+// Score(a, b) >= floor it returns exactly Score(a, b) (the same float) and
+// true. Otherwise it returns false and a w that means nothing, usually without
+// comparing the expensive fields: it compares the cheap ones first and stops
+// as soon as their weights plus the most the other fields could still add
+// fall short of floor. A NaN floor is never reached. Like Score it is
+// deterministic and safe for concurrent use.
+func (bd *ScoreBounds) ScoreAtLeast(a, b *Normalized, floor float64) (w float64, ok bool) {
+	if math.IsNaN(floor) {
+		return math.NaN(), false
+	}
+	m := bd.model
+	x, y := ordered(a, b)
+	// ub is what each household field can still weigh: its maximum until it
+	// is compared, its weight (before householdEvidence) after.
+	ub := bd.householdMax
+	hb := bd.householdMaxTotal // bd.household(&ub), kept up to date
+	known := m.PriorWeight
+	for s, i := range boundOrder {
+		if bound := known + bd.rest[s] + hb; bound+bd.slack < floor {
+			return bound, false
+		}
+		r := fieldSpecs[i].compare(x, y, m)
+		fw := m.fieldWeight(i, m.fieldParams(i), r, x, y)
+		if h := bd.slot[i]; h >= 0 {
+			ub[h] = fw
+			hb = bd.household(&ub)
+		} else {
+			known += fw
+		}
+	}
+	if bound := known + bd.rest[len(boundOrder)] + hb; bound+bd.slack < floor {
+		return bound, false
+	}
+	// The pair may reach floor: Score decides, so that the household chain,
+	// the vetoes and the caps are applied in one place only. The cheap fields
+	// are compared again; pairs that get here are few in bulk scoring.
+	w = m.Score(a, b)
+	return w, w >= floor
+}
+
+// boundOrder is the order in which ScoreAtLeast compares fields before it
+// hands a pair to Score: the cheap fields that most often rule a pair out,
+// NIK and birth date first, then name, dearer (a token alignment with
+// Jaro-Winkler per word pair) but what most candidate pairs of different
+// people disagree on. Address, the dearest field, is left to Score; its
+// maximum stands in for it. A field missing from this list is simply never
+// compared early, so the bound stays sound when fields are added.
+var boundOrder = [...]int{fieldNIK, fieldBirthDate, fieldSex, fieldPhone, fieldEmail, fieldBirthPlace,
+	fieldProvince, fieldPostcode, fieldLocality, fieldName}
+
+// ScoreBounds are a model's upper bounds on what fields can add to a score,
+// for ScoreAtLeast. Build them once per model (Model.Bounds) and share them:
+// they never change, as the model they describe never does once used.
+//
+// Score is PriorWeight plus each field's fieldWeight after householdEvidence,
+// then at most capped (vetoes, identity conflicts, borrowed NIKs), and a cap
+// only lowers it. fieldWeight is at most its level's rawWeight (a partial
+// agreement is lowered to the records' self-agreement, never raised), and
+// rawWeight is at most the level's weight plus the term-frequency adjustment,
+// which clampAbs limits to |TFMaxAdjust| and which only levels marked in
+// fieldSpec.tfLevels receive; missing values weigh 0. So max(0, max over
+// levels) bounds every field (fieldMax). householdEvidence never raises a
+// household field (see household), so those bounds hold after it too.
+type ScoreBounds struct {
+	model *Model
+	// slot maps a field index to its place in householdFields, -1 if none.
+	slot [maxFields]int
+	// rest[s] is the sum of fieldMax over the fields that are not household
+	// fields and not among boundOrder[:s].
+	rest [len(boundOrder) + 1]float64
+	// householdMax holds fieldMax of the household fields, and
+	// householdMaxTotal household(&householdMax).
+	householdMax      [len(householdFields)]float64
+	householdMaxTotal float64
+	// residual[k] bounds what household field k adds when it is not the
+	// first of householdEvidence's chain.
+	residual [len(householdFields)]float64
+	// slack absorbs the rounding of summing the same weights in another
+	// order than Score: far more than the error, far less than any decision.
+	slack float64
+}
+
+// Bounds computes the model's score bounds, for ScoreAtLeast.
+func (m *Model) Bounds() *ScoreBounds { return newScoreBounds(m) }
+
+func newScoreBounds(m *Model) *ScoreBounds {
+	bd := &ScoreBounds{model: m}
+	for i := range bd.slot {
+		bd.slot[i] = -1
+	}
+	for k, i := range householdFields {
+		bd.slot[i] = k
+	}
+	scale := math.Abs(m.PriorWeight)
+	var maxima [maxFields]float64
+	for i := range fieldSpecs {
+		hi, lo := m.fieldRange(i)
+		maxima[i] = hi
+		scale += math.Max(hi, -lo)
+		if k := bd.slot[i]; k >= 0 {
+			bd.householdMax[k] = hi
+		}
+	}
+	for s := range bd.rest {
+		var done [maxFields]bool
+		for _, i := range boundOrder[:s] {
+			done[i] = true
+		}
+		for i := range fieldSpecs {
+			if !done[i] && bd.slot[i] < 0 {
+				bd.rest[s] += maxima[i]
+			}
+		}
+	}
+	for k := range householdFields {
+		bd.residual[k] = m.householdResidualMax(k)
+	}
+	bd.householdMaxTotal = bd.household(&bd.householdMax)
+	bd.slack = 1e-9 * (1 + scale)
+	return bd
+}
+
+// fieldRange bounds field i's fieldWeight over all pairs: hi from above
+// (at least 0, the weight of a missing value) and lo from below. NaN
+// parameters give NaN, which never lets ScoreAtLeast stop early.
+func (m *Model) fieldRange(i int) (hi, lo float64) {
+	fp := m.fieldParams(i)
+	if fp == nil {
+		return 0, 0
+	}
+	tf := 0.0
+	if m.TermFrequencies != nil {
+		tf = math.Abs(m.TFMaxAdjust)
+	}
+	levels := fieldSpecs[i].tfLevels
+	for l := range fp.Levels {
+		lp := &fp.Levels[l]
+		w, adj := levelWeight(lp), 0.0
+		if !lp.Fixed && (l >= len(levels) || levels[l]) {
+			adj = tf
+		}
+		hi, lo = math.Max(hi, w+adj), math.Min(lo, w-adj)
+	}
+	return hi, lo
+}
+
+// householdResidualMax bounds householdResidual for household field k over
+// every earlier field j of a chain: the residual falls as P(k | j) rises, so
+// the least dependence gives the most. +Inf when some dependence is 0 or
+// unusable (householdResidual then keeps the whole weight).
+func (m *Model) householdResidualMax(k int) float64 {
+	fp := m.fieldParams(householdFields[k])
+	if fp == nil || len(fp.Levels) == 0 {
+		return math.Inf(1)
+	}
+	least := math.Inf(1)
+	for j := range householdFields {
+		if j == k {
+			continue
+		}
+		d := m.householdDependence(k, j)
+		if !(d > 0) { // 0, negative or NaN
+			return math.Inf(1)
+		}
+		least = math.Min(least, d)
+	}
+	return math.Max(math.Log2(math.Max(fp.Levels[0].M, minProb)/least), 0)
+}
+
+// household bounds the total of the household fields after householdEvidence
+// given bounds ub on their weights before it. The chain keeps its first
+// field's weight f and adds for every other agreeing field k at most
+// min(w_k, residual[k]); agreeing fields left out weigh 0 and disagreeing
+// ones keep their negative weight (below any residual, which is >= 0). So the
+// total is at most w_f + sum over k != f of min(w_k, residual[k]), which
+// rises with every w: the sum of min(ub_k, residual[k]) plus the largest
+// excess ub_f - residual[f] over the first field's choice. With the default
+// model's dependence of 1 every residual is 0: only the strongest agreement
+// counts, as in householdEvidence.
+func (bd *ScoreBounds) household(ub *[len(householdFields)]float64) float64 {
+	sum, excess := 0.0, 0.0
+	for k, u := range ub {
+		r := bd.residual[k]
+		sum += min(u, r) // the builtins: NaN-propagating like math's, and cheaper
+		excess = max(excess, u-r)
+	}
+	return sum + excess
+}

@@ -1,0 +1,94 @@
+package matching
+
+import (
+	"math"
+	"testing"
+)
+
+// A son's school record carrying his father's NIK: the numbers agree, the
+// names share only the family name and the stated birth dates are decades
+// apart. The NIK belongs to one of them only.
+func TestBorrowedNIKIsAHardNegative(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	home := Record{Sex: "M", Address: "Jl. Merdeka No. 48 RT 006 RW 004", Village: "Lalang", City: "Kota Medan", Province: "Sumatera Utara"}
+	father, son := home, home
+	father.NIK, father.FullName, father.BirthDate = "1271032209630001", "Abdul Budi Hartono", "1963-09-22"
+	son.NIK, son.FullName, son.BirthDate = "1271032209630001", "Ridwan Hartono", "2002-10-29"
+	a, b := normT(t, father), normT(t, son)
+	c := m.Compare(a, b)
+	if c.Weight > m.DistinctWeight()+1e-9 {
+		t.Errorf("father and son sharing the father's NIK score %.1f bits, want at most the distinct threshold %.1f: %+v", c.Weight, m.DistinctWeight(), c.Fields)
+	}
+	if s := m.Score(&a, &b); math.Abs(s-c.Weight) > 1e-9 {
+		t.Errorf("Score %.6f and Compare %.6f disagree", s, c.Weight)
+	}
+	// The father's record without a birth date: the date read from the NIK contradicts the
+	// son's stated one just as well.
+	undated := father
+	undated.BirthDate = ""
+	if c := m.Compare(normT(t, undated), b); c.Weight > m.DistinctWeight()+1e-9 {
+		t.Errorf("undated father and son sharing the father's NIK score %.1f bits: %+v", c.Weight, c.Fields)
+	}
+	// The same NIK with the same person's name and a mistyped birth date stays a match.
+	typo := father
+	typo.BirthDate = "1936-09-22"
+	c = m.Compare(a, normT(t, typo))
+	if c.Probability < m.LinkProbability {
+		t.Errorf("one person with a mistyped birth date scores %.4f: %+v", c.Probability, c.Fields)
+	}
+}
+
+func cand(id string, p float64) Candidate {
+	return Candidate{ID: id, Comparison: Comparison{Probability: p, Weight: weightOf(p)}}
+}
+
+func TestBridge(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	for _, tc := range []struct {
+		name  string
+		cands []Candidate
+		want  []string
+	}{
+		{"two strong, close together", []Candidate{cand("a", 0.99999), cand("b", 0.9999)}, []string{"a", "b"}},
+		{"three strong", []Candidate{cand("a", 0.99999), cand("b", 0.9999), cand("c", 0.9995)}, []string{"a", "b", "c"}},
+		{"a plausible candidate in the uncertain band", []Candidate{cand("a", 0.99999), cand("b", 0.9999), cand("c", 0.9)}, nil},
+		{"implausible others do not count", []Candidate{cand("a", 0.99999), cand("b", 0.9999), cand("c", 0.01)}, []string{"a", "b"}},
+		{"best in the uncertain band", []Candidate{cand("a", 0.95), cand("b", 0.9)}, nil},
+		{"clearly ahead: a link, left alone", []Candidate{cand("a", 0.9999999999), cand("b", 0.995)}, nil},
+		{"one candidate", []Candidate{cand("a", 0.9999)}, nil},
+	} {
+		d := m.Decide(tc.cands)
+		got := m.Bridge(d)
+		var ids []string
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		if len(ids) != len(tc.want) {
+			t.Errorf("%s: Bridge = %v (decision %s: %s), want %v", tc.name, ids, d.Outcome, d.Reason, tc.want)
+			continue
+		}
+		for i := range ids {
+			if ids[i] != tc.want[i] {
+				t.Errorf("%s: Bridge = %v, want %v", tc.name, ids, tc.want)
+			}
+		}
+	}
+}
+
+func TestDistinct(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	father, son := fatherAndSon(t)
+	again := father
+	if m.Distinct([]*Normalized{&father, &again}) {
+		t.Error("a record and its copy are distinct")
+	}
+	if !m.Distinct([]*Normalized{&father, &again, &son}) {
+		t.Error("father and son are not distinct")
+	}
+	if m.Distinct(nil) || m.Distinct([]*Normalized{&son}) {
+		t.Error("fewer than two records are distinct")
+	}
+}
