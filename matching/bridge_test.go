@@ -39,6 +39,27 @@ func TestBorrowedNIKIsAHardNegative(t *testing.T) {
 	}
 }
 
+// Two records sharing a NIK and a birth date, whose names share one word and whose birth places
+// differ: a relative's NIK or a nickname; a steward decides.
+func TestDoubtfulNIKGoesToReview(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	home := Record{NIK: "3273015505870001", BirthDate: "1987-05-15", Sex: "P", Address: "Jl. Dago No. 1 RT 001 RW 002",
+		Village: "Dago", City: "Kota Bandung", Province: "Jawa Barat"}
+	a, b := home, home
+	a.FullName, a.BirthPlace = "Dewi Lestari", "Bandung"
+	b.FullName, b.BirthPlace = "Ratna Lestari", "Surabaya"
+	c := m.Compare(normT(t, a), normT(t, b))
+	if c.Probability < m.ReviewProbability || c.Probability >= m.LinkProbability {
+		t.Errorf("shared NIK, names sharing one word, other birth places: p = %.4f, want the uncertain band: %+v", c.Probability, c.Fields)
+	}
+	// The same birth place too: the records agree on everything personal but the name's other word.
+	b.BirthPlace = a.BirthPlace
+	if c := m.Compare(normT(t, a), normT(t, b)); c.Probability < m.LinkProbability {
+		t.Errorf("shared NIK, date and birth place: p = %.4f, want a link", c.Probability)
+	}
+}
+
 func cand(id string, p float64) Candidate {
 	return Candidate{ID: id, Comparison: Comparison{Probability: p, Weight: weightOf(p)}}
 }

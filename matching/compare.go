@@ -107,8 +107,11 @@ const (
 const (
 	nikLevelElse     = 4
 	nameLevelPartial = 4
+	nameLevelElse    = 6
+	dateLevelYear    = 4
 	dateLevelElse    = 5
 	sexLevelElse     = 1
+	placeLevelElse   = 2
 )
 
 // Term-frequency tables, keyed in Model.TermFrequencies.
@@ -226,18 +229,40 @@ func identityConflict(x, y *Normalized, lv *[maxFields]int) bool {
 }
 
 // borrowedNIK reports a shared NIK that belongs to one of the two records
-// only: the numbers agree, but the names do not (at most a shared word) and
-// the records contradict on sex or on birth dates, at least one of them
-// stated (a date read from the shared NIK contradicts a stated one just as
-// well). Records carry a parent's, a household head's or a borrowed NIK
+// only: the numbers agree, but the names share at most one word and the
+// records contradict on sex or on birth dates, at least one of them stated
+// (a date read from the shared NIK contradicts a stated one just as well).
+// Records carry a parent's, a household head's or a borrowed NIK
 // (indonesia.md §2.8), and then the NIK says nothing about the person;
 // summed as independent evidence it out-voted both contradictions.
 func borrowedNIK(x, y *Normalized, lv *[maxFields]int) bool {
-	if lv[fieldNIK] != 0 || !x.NIKValid || lv[fieldName] < nameLevelPartial || lv[fieldName] == levelMissing {
+	if !sharedNIKOtherName(x, lv) {
 		return false
 	}
 	return lv[fieldSex] == sexLevelElse ||
 		lv[fieldBirthDate] == dateLevelElse && (statedFullDate(x) || statedFullDate(y))
+}
+
+// doubtfulNIK reports a shared NIK that is nearly the pair's only evidence
+// of identity: the names share at most one word, and nothing else personal
+// agrees firmly: the birth dates differ within a year, the birth places
+// differ, or one record's birth date is the one the NIK encodes (so an
+// agreeing date only repeats the NIK). A record carrying a relative's NIK
+// looks like this; so does a person recorded under a nickname. Either way a
+// steward decides (Model.capOf).
+func doubtfulNIK(x, y *Normalized, lv *[maxFields]int) bool {
+	if !sharedNIKOtherName(x, lv) {
+		return false
+	}
+	return lv[fieldBirthDate] == dateLevelYear || lv[fieldBirthPlace] == placeLevelElse ||
+		x.BirthDateFromNIK || y.BirthDateFromNIK
+}
+
+// sharedNIKOtherName reports an agreeing valid NIK on records whose names
+// share at most one word.
+func sharedNIKOtherName(x *Normalized, lv *[maxFields]int) bool {
+	return lv[fieldNIK] == 0 && x.NIKValid &&
+		(lv[fieldName] == nameLevelPartial || lv[fieldName] >= nameLevelElse)
 }
 
 // nikDateStated reports whether a valid NIK's encoded birth date (day + 40

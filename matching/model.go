@@ -327,12 +327,13 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 		c.Fields[i].Weight = ws[i]
 		c.Weight += ws[i]
 	}
-	if hardNegative(x, y, &lv) {
-		veto = fieldNIK // the NIK bar carries it: its agreement or disagreement is what misled
-	}
-	// A veto lowers its own field's bar so that the waterfall still sums
-	// to the total.
-	if cap := m.DistinctWeight(); veto >= 0 && c.Weight > cap {
+	// A cap lowers one bar so that the waterfall still sums to the total: the
+	// vetoing field's, or the NIK's, whose agreement or disagreement is what
+	// misled.
+	if cap, ok := m.capOf(x, y, &lv, veto >= 0); ok && c.Weight > cap {
+		if veto < 0 {
+			veto = fieldNIK
+		}
 		c.Fields[veto].Weight -= c.Weight - cap
 		c.Weight = cap
 	}
@@ -360,11 +361,24 @@ func (m *Model) Score(a, b *Normalized) float64 {
 	for i := range fieldSpecs {
 		w += ws[i]
 	}
-	veto = veto || hardNegative(x, y, &lv)
-	if cap := m.DistinctWeight(); veto && w > cap {
+	if cap, ok := m.capOf(x, y, &lv, veto); ok && w > cap {
 		w = cap
 	}
 	return w
+}
+
+// capOf is the most a pair may score whatever its fields sum to: a veto or a
+// hard negative caps it at the distinct threshold; a NIK that is nearly the
+// pair's only evidence of identity (doubtfulNIK) at the middle of the
+// uncertain band, so that a steward decides. ok is false when nothing caps the pair.
+func (m *Model) capOf(x, y *Normalized, lv *[maxFields]int, veto bool) (cap float64, ok bool) {
+	switch {
+	case veto || hardNegative(x, y, lv):
+		return m.DistinctWeight(), true
+	case doubtfulNIK(x, y, lv):
+		return (m.ReviewWeight() + m.LinkWeight()) / 2, true
+	}
+	return 0, false
 }
 
 // maxFields bounds len(fieldSpecs), so per-pair weights live on the stack.
