@@ -540,7 +540,7 @@ func TestQuality(t *testing.T) {
 	for _, load := range sets {
 		s := load()
 		if raceEnabled && len(s.records) > 5000 {
-			t.Logf("%s: skipped under -race (too slow); run without -race for its figures", s.name)
+			t.Logf("%s: skipped under -race (too slow); .ci/run runs it without -race", s.name)
 			continue
 		}
 		rep := runQuality(t, s)

@@ -80,7 +80,7 @@ func TestQualityEndToEnd(t *testing.T) {
 	people := synthPeople(t)
 	sets := []struct {
 		name  string
-		big   bool // the 10,000-record sets: skipped under -race to keep CI short
+		big   bool // the 10,000-record sets: skipped under -race (slow); .ci/run runs them without it
 		build func(t *testing.T, dir string) qualitySet
 	}{
 		{"febrl1", false, febrlSet(data, "febrl/dataset1.csv")},
@@ -97,7 +97,7 @@ func TestQualityEndToEnd(t *testing.T) {
 		for i, s := range sets {
 			t.Run(s.name, func(t *testing.T) {
 				if raceEnabled && s.big {
-					t.Skipf("%s skipped under -race (slow); run without -race for its figures", s.name)
+					t.Skipf("%s skipped under -race (slow); .ci/run runs it without -race", s.name)
 				}
 				t.Parallel()
 				qs := s.build(t, t.TempDir())
