@@ -95,6 +95,27 @@ func BlockingKeys(n Normalized) []string {
 	return out
 }
 
+// LooseKeyShare is the share of the registry's per-key cap that a loose key
+// may hold (see KeyLimit).
+const LooseKeyShare = 10
+
+// KeyLimit is how many records key may be held by and still offer them as
+// candidates, given limit, the cap for selective keys. A key held by more
+// records is no evidence and is skipped: comparing a record with all of them
+// would cost more than what they could reveal. The loose keys, a name alone
+// (name pair) or one name word and a birth year, are held by many different
+// people once a registry grows: at a million people a common name word and
+// year holds hundreds, against a handful for a birth date and region. They
+// get a tenth of the cap, so that they still join records whose other keys
+// all differ in small and medium blocks, without having every record of a
+// large registry compared with hundreds of namesakes (docs/benchmarks.md).
+func KeyLimit(key string, limit int) int {
+	if strings.HasPrefix(key, keyNamePair+":") || strings.HasPrefix(key, keyNameYear+":") {
+		return max(1, limit/LooseKeyShare)
+	}
+	return limit
+}
+
 func mostSpecificPlace(n *Normalized) string {
 	switch {
 	case n.Village != "":

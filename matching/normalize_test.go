@@ -256,6 +256,29 @@ func TestBlockingKeys(t *testing.T) {
 	}
 }
 
+func TestKeyLimit(t *testing.T) {
+	t.Parallel()
+	n, _ := Normalize(Record{NIK: "3602041211870001", FullName: "Rizki Pratama", BirthDate: "1987-11-12",
+		Phone: "081234567890", Email: "rizki@example.com", Village: "Sukamaju"})
+	loose := 0
+	for _, k := range BlockingKeys(n) {
+		want := 1000
+		if strings.HasPrefix(k, keyNameYear+":") || strings.HasPrefix(k, keyNamePair+":") {
+			want = 1000 / LooseKeyShare
+			loose++
+		}
+		if got := KeyLimit(k, 1000); got != want {
+			t.Errorf("KeyLimit(%q, 1000) = %d, want %d", k, got, want)
+		}
+		if got := KeyLimit(k, 1); got != 1 {
+			t.Errorf("KeyLimit(%q, 1) = %d, want 1: every key stays usable by one record", k, got)
+		}
+	}
+	if loose != 3 {
+		t.Errorf("%d loose keys, want the name pair and two name-year keys", loose)
+	}
+}
+
 func sortedUnique(ks []string) bool {
 	for i := 1; i < len(ks); i++ {
 		if ks[i-1] >= ks[i] {

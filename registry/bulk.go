@@ -105,7 +105,7 @@ type bulkLoader struct {
 	actor        string
 	job          uuid.UUID
 	storeRejects bool
-	maxPerKey    int
+	maxPerKey    int // the service's cap on selective keys (keyLimit)
 	idx          *bulkIndex
 	inflight     []*chunkWrite // oldest first
 	lastStamp    time.Time     // the time the last committed chunk's rows carry
@@ -511,11 +511,12 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 		e, ok := idx.keys[k]
 		// A truncated key is known to stay over the cap unless this chunk's updates drop
 		// enough of its records; then its exact records are needed after all.
-		if ok && (!e.truncated || e.count-rem > l.maxPerKey) {
+		limit := l.keyLimit(k)
+		if ok && (!e.truncated || e.count-rem > limit) {
 			return
 		}
 		keys = append(keys, k)
-		limits = append(limits, l.maxPerKey+1+rem)
+		limits = append(limits, limit+1+rem)
 	}
 	for k := range p.adds {
 		need(k)
@@ -543,7 +544,7 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 	missing := map[int64]bool{}
 	for k := range p.adds {
 		e := idx.keys[k]
-		if e.truncated || e.count-len(p.rems[k]) > l.maxPerKey {
+		if e.truncated || e.count-len(p.rems[k]) > l.keyLimit(k) {
 			continue // over the cap at every row of this chunk
 		}
 		for _, id := range e.ids {
@@ -614,7 +615,7 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 	for _, k := range r.keys {
 		e := idx.keys[k]
 		adds, rems := p.adds[k], p.rems[k]
-		if e.truncated || e.count-countUpTo(rems, i)+countUpTo(adds, i) > l.maxPerKey {
+		if e.truncated || e.count-countUpTo(rems, i)+countUpTo(adds, i) > l.keyLimit(k) {
 			continue // too unselective at this row: the submit path skips it too
 		}
 		for _, id := range e.ids {
@@ -1063,14 +1064,17 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	if err := tx.InsertLinks(ctx, p.links); err != nil {
 		return fmt.Errorf("write links: %w", err)
 	}
+	p.lap("links")
 	if err := p.readGoldenInputs(ctx, tx); err != nil {
 		return err
 	}
+	p.lap("golden_read")
 	existing := p.goldens(now, false)
 	changed, err := tx.SaveGoldens(ctx, existing)
 	if err != nil {
 		return fmt.Errorf("write golden records: %w", err)
 	}
+	p.lap("golden_save")
 	if len(p.merges) > 0 {
 		// Rare (a row joining citizens): through the submit path's own merge, once the links
 		// it moves are written.
@@ -1110,6 +1114,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	if err := tx.AppendEvents(ctx, p.events); err != nil {
 		return fmt.Errorf("write events: %w", err)
 	}
+	p.lap("events")
 	return nil
 }
 
@@ -1193,7 +1198,7 @@ func (p *chunkPlan) apply() {
 			e.count++
 			if !e.truncated {
 				e.ids = append(e.ids, r.id)
-				if e.count > 2*(l.maxPerKey+1) {
+				if e.count > 2*(l.keyLimit(k)+1) {
 					// Far over the cap: keep the count only (an update that brings it back
 					// under makes prepare read the key again).
 					e.ids, e.truncated = nil, true
@@ -1207,6 +1212,9 @@ func (p *chunkPlan) apply() {
 		idx.merged[retired] = survivor
 	}
 }
+
+// keyLimit is how many records key may be held by and still be used, as in the submit path.
+func (l *bulkLoader) keyLimit(k string) int { return matching.KeyLimit(k, l.maxPerKey) }
 
 // full reports whether the index outgrew its memory budget.
 func (idx *bulkIndex) full(maxRecords int) bool {

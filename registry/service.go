@@ -452,6 +452,15 @@ func (w *work) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
 	return nil
 }
 
+// keyLimits are the caps of keys (matching.KeyLimit).
+func (s *Service) keyLimits(keys []string) []int {
+	out := make([]int, len(keys))
+	for i, k := range keys {
+		out[i] = matching.KeyLimit(k, s.maxCan)
+	}
+	return out
+}
+
 // scoreCandidates finds the records sharing a blocking key with n, scores them, and keeps the
 // best-scoring record of each candidate citizen. It also returns the plausible records (at or
 // above the review threshold), which bridge's guard compares.
@@ -459,7 +468,7 @@ func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Mo
 	if len(keys) == 0 {
 		return nil, nil, nil
 	}
-	recs, err := tx.CandidateRecords(ctx, keys, exclude, s.maxCan)
+	recs, err := tx.CandidateRecords(ctx, keys, s.keyLimits(keys), exclude)
 	if err != nil {
 		return nil, nil, err
 	}

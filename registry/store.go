@@ -101,9 +101,9 @@ type Tx interface {
 	SetRecordOutcome(ctx context.Context, recordID int64, outcome Outcome, score float64) error
 	ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []string) error
 	// CandidateRecords returns the records sharing any blocking key with the query, other than
-	// exclude, with the (active) citizen each is linked to. Keys held by more than maxPerKey
-	// records are skipped as unselective.
-	CandidateRecords(ctx context.Context, keys []string, exclude int64, maxPerKey int) ([]CandidateRecord, error)
+	// exclude, with the (active) citizen each is linked to. A key held by more records than its
+	// limit (limits[i] for keys[i]) is skipped as unselective.
+	CandidateRecords(ctx context.Context, keys []string, limits []int, exclude int64) ([]CandidateRecord, error)
 
 	ActiveLink(ctx context.Context, recordID int64) (Link, error)
 	InsertLink(ctx context.Context, l Link) error

@@ -85,8 +85,12 @@ func (t *tx) ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []str
 	return mapErr(t.q.BlockingKeysInsert(ctx, dbsqlc.BlockingKeysInsertParams{Keys: t.indexKeys(keys), RecordID: recordID}))
 }
 
-func (t *tx) CandidateRecords(ctx context.Context, keys []string, exclude int64, maxPerKey int) ([]registry.CandidateRecord, error) {
-	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: t.indexKeys(keys), Exclude: exclude, MaxPerKey: int32(maxPerKey)})
+func (t *tx) CandidateRecords(ctx context.Context, keys []string, limits []int, exclude int64) ([]registry.CandidateRecord, error) {
+	lims := make([]int32, len(limits))
+	for i, l := range limits {
+		lims[i] = int32(l)
+	}
+	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: t.indexKeys(keys), Limits: lims, Exclude: exclude})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -32,15 +32,15 @@ ON CONFLICT DO NOTHING;
 
 -- name: CandidateRecords :many
 -- Records sharing a blocking key with the query, with the citizen each is actively linked to.
--- A key held by more than max_per_key records (a very common name in one year, say) is too
+-- A key held by more records than its limit (a very common name in one year, say) is too
 -- unselective to be evidence and is skipped, which bounds the work of every submission.
 WITH keys AS (
-    SELECT unnest(sqlc.arg(keys)::text[]) AS key
+    SELECT unnest(sqlc.arg(keys)::text[]) AS key, unnest(sqlc.arg(limits)::int[]) AS lim
 ), usable AS (
     SELECT k.key FROM keys k
     WHERE (SELECT count(*) FROM (
-        SELECT 1 FROM blocking_keys b WHERE b.key = k.key LIMIT sqlc.arg(max_per_key)::int + 1) x
-    ) <= sqlc.arg(max_per_key)::int
+        SELECT 1 FROM blocking_keys b WHERE b.key = k.key LIMIT k.lim + 1) x
+    ) <= k.lim
 ), ids AS (
     SELECT DISTINCT b.record_id FROM blocking_keys b JOIN usable u ON u.key = b.key
     WHERE b.record_id <> sqlc.arg(exclude)::bigint

@@ -39,12 +39,12 @@ func (q *Queries) BlockingKeysInsert(ctx context.Context, arg BlockingKeysInsert
 
 const candidateRecords = `-- name: CandidateRecords :many
 WITH keys AS (
-    SELECT unnest($1::text[]) AS key
+    SELECT unnest($1::text[]) AS key, unnest($2::int[]) AS lim
 ), usable AS (
     SELECT k.key FROM keys k
     WHERE (SELECT count(*) FROM (
-        SELECT 1 FROM blocking_keys b WHERE b.key = k.key LIMIT $2::int + 1) x
-    ) <= $2::int
+        SELECT 1 FROM blocking_keys b WHERE b.key = k.key LIMIT k.lim + 1) x
+    ) <= k.lim
 ), ids AS (
     SELECT DISTINCT b.record_id FROM blocking_keys b JOIN usable u ON u.key = b.key
     WHERE b.record_id <> $3::bigint
@@ -57,9 +57,9 @@ ORDER BY r.id
 `
 
 type CandidateRecordsParams struct {
-	Keys      []string
-	MaxPerKey int32
-	Exclude   int64
+	Keys    []string
+	Limits  []int32
+	Exclude int64
 }
 
 type CandidateRecordsRow struct {
@@ -68,10 +68,10 @@ type CandidateRecordsRow struct {
 }
 
 // Records sharing a blocking key with the query, with the citizen each is actively linked to.
-// A key held by more than max_per_key records (a very common name in one year, say) is too
+// A key held by more records than its limit (a very common name in one year, say) is too
 // unselective to be evidence and is skipped, which bounds the work of every submission.
 func (q *Queries) CandidateRecords(ctx context.Context, arg CandidateRecordsParams) ([]CandidateRecordsRow, error) {
-	rows, err := q.db.Query(ctx, candidateRecords, arg.Keys, arg.MaxPerKey, arg.Exclude)
+	rows, err := q.db.Query(ctx, candidateRecords, arg.Keys, arg.Limits, arg.Exclude)
 	if err != nil {
 		return nil, err
 	}
