@@ -182,7 +182,7 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 		if sx < 10 && sy < 10 {
 			return lv(3)
 		}
-		if osaDistance(x, y, 1) <= 1 {
+		if withinOneEdit(x, y) {
 			return lv(2)
 		}
 		return lv(3)
@@ -201,7 +201,7 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 		// follow). Counted as "edit1" this doubled the date's evidence.
 		return lv(nikLevelElse)
 	}
-	if osaDistance(x, y, 1) <= 1 {
+	if withinOneEdit(x, y) {
 		return lv(2)
 	}
 	return lv(4)
@@ -453,7 +453,7 @@ func compareBirthDate(a, b *Normalized, tf tfLookup) cmpResult {
 		return lv(5)
 	}
 	if (x.Day == y.Month && x.Month == y.Day && x.Year == y.Year) ||
-		osaDistance(a.BirthDate, b.BirthDate, 1) <= 1 {
+		withinOneEdit(a.BirthDate, b.BirthDate) {
 		return lv(2)
 	}
 	d := dayNumber(x) - dayNumber(y)
@@ -498,11 +498,22 @@ func comparePlace(x, y string, tf tfLookup, table string) cmpResult {
 	if x == y {
 		return tfExact(0, tf, table, x)
 	}
-	if jaroWinkler(x, y) >= 0.88 ||
-		jaroWinkler(strings.ReplaceAll(x, " ", ""), strings.ReplaceAll(y, " ", "")) >= 0.92 {
+	if similarPlace(x, y) {
 		return lv(1)
 	}
 	return lv(2)
+}
+
+// similarPlace reports two different place names as variants of one: close
+// as written, or once spaces are dropped ("Tanjung Priok", "Tanjungpriok").
+func similarPlace(x, y string) bool {
+	if jaroWinkler(x, y) >= 0.88 {
+		return true
+	}
+	if !strings.Contains(x, " ") && !strings.Contains(y, " ") {
+		return false // the same two strings again, now against a higher bar
+	}
+	return jaroWinkler(strings.ReplaceAll(x, " ", ""), strings.ReplaceAll(y, " ", "")) >= 0.92
 }
 
 // localityOf picks the most specific place both records state: a village
@@ -511,11 +522,11 @@ func comparePlace(x, y string, tf tfLookup, table string) cmpResult {
 func localityOf(a, b *Normalized) (string, string, string) {
 	switch {
 	case a.Village != "" && b.Village != "":
-		return "v:" + a.Village, "v:" + b.Village, "v"
+		return a.Village, b.Village, "v"
 	case a.District != "" && b.District != "":
-		return "d:" + a.District, "d:" + b.District, "d"
+		return a.District, b.District, "d"
 	case a.City != "" && b.City != "":
-		return "c:" + a.City, "c:" + b.City, "c"
+		return a.City, b.City, "c"
 	}
 	return "", "", ""
 }
@@ -526,11 +537,11 @@ func compareLocality(a, b *Normalized, tf tfLookup) cmpResult {
 		return lv(levelMissing)
 	}
 	if x == y {
-		return tfExact(0, tf, tfLocality, x)
+		// Term frequencies are kept per kind of place ("v:name"): a village
+		// and a city of one name are not equally common.
+		return tfExact(0, tf, tfLocality, kind+":"+x)
 	}
-	x, y = x[2:], y[2:]
-	if jaroWinkler(x, y) >= 0.88 ||
-		jaroWinkler(strings.ReplaceAll(x, " ", ""), strings.ReplaceAll(y, " ", "")) >= 0.92 {
+	if similarPlace(x, y) {
 		return lv(1)
 	}
 	return lv(2)
@@ -628,7 +639,7 @@ func compareCode(x, y string, tf tfLookup, table string) cmpResult {
 	if x == y {
 		return tfExact(0, tf, table, x)
 	}
-	if osaDistance(x, y, 1) <= 1 {
+	if withinOneEdit(x, y) {
 		return lv(1)
 	}
 	return lv(2)

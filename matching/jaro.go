@@ -171,57 +171,30 @@ func jaroWinklerRunes(a, b []rune) float64 {
 	return jaro + 0.1*float64(p)*(1-jaro)
 }
 
-// osaDistance is the optimal-string-alignment (restricted Damerau-
-// Levenshtein) distance of two short byte strings (dates, digits), capped:
-// it returns limit+1 as soon as the distance must exceed limit.
-func osaDistance(a, b string, limit int) int {
-	la, lb := len(a), len(b)
-	if la-lb > limit || lb-la > limit {
-		return limit + 1
+// withinOneEdit reports whether a and b are at most one edit apart: one byte
+// substituted, inserted or deleted, or two adjacent bytes swapped (their
+// optimal-string-alignment distance, restricted Damerau-Levenshtein, is at
+// most 1). Linear and allocation-free: it is asked for the NIKs and birth
+// dates of most candidate pairs.
+func withinOneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
 	}
-	if la > 32 || lb > 32 {
-		if a == b {
-			return 0
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch len(a) - len(b) {
+	case 0:
+		if i == len(a) {
+			return true
 		}
-		return limit + 1
-	}
-	var rows [3][33]int
-	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
-	for j := 0; j <= lb; j++ {
-		prev[j] = j
-	}
-	for i := 1; i <= la; i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= lb; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := prev[j] + 1
-			if x := cur[j-1] + 1; x < v {
-				v = x
-			}
-			if x := prev[j-1] + cost; x < v {
-				v = x
-			}
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				if x := prev2[j-2] + 1; x < v {
-					v = x
-				}
-			}
-			cur[j] = v
-			if v < best {
-				best = v
-			}
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
 		}
-		if best > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		return a[i+1:] == b[i:] // a has one byte more, at i or in the run of equal bytes before it
 	}
-	if prev[lb] > limit {
-		return limit + 1
-	}
-	return prev[lb]
+	return false
 }

@@ -63,20 +63,66 @@ func TestJaroWinklerIsRuneCorrect(t *testing.T) {
 	}
 }
 
-func TestOSADistance(t *testing.T) {
+func TestWithinOneEdit(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
 		a, b string
-		want int
+		want bool
 	}{
-		{"19850817", "19850817", 0}, {"19850817", "19850871", 1}, {"19850817", "19850818", 1},
-		{"19850817", "1985081", 1}, {"19850817", "19580817", 1}, {"19850817", "19851708", 2},
-		{"", "12", 2}, {"1234", "4321", 2},
+		{"19850817", "19850817", true}, {"19850817", "19850871", true}, {"19850817", "19850818", true},
+		{"19850817", "1985081", true}, {"19850817", "19580817", true}, {"19850817", "19851708", false},
+		{"", "12", false}, {"", "1", true}, {"1234", "4321", false}, {"aab", "ab", true}, {"abba", "baba", true}, {"abcd", "badc", false},
 	} {
-		if got := osaDistance(c.a, c.b, 1); got != min(c.want, 2) {
-			t.Errorf("osaDistance(%q, %q, 1) = %d, want %d", c.a, c.b, got, min(c.want, 2))
+		if got := withinOneEdit(c.a, c.b); got != c.want {
+			t.Errorf("withinOneEdit(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
+	// Every pair of strings of up to five bytes over a three-letter alphabet agrees with the
+	// alignment table's distance.
+	var all []string
+	var grow func(s string)
+	grow = func(s string) {
+		all = append(all, s)
+		if len(s) < 5 {
+			for _, c := range "abc" {
+				grow(s + string(c))
+			}
+		}
+	}
+	grow("")
+	for _, a := range all {
+		for _, b := range all {
+			if got, want := withinOneEdit(a, b), osaDistance(a, b) <= 1; got != want {
+				t.Fatalf("withinOneEdit(%q, %q) = %v, but their distance is %d", a, b, got, osaDistance(a, b))
+			}
+		}
+	}
+}
+
+// osaDistance is the optimal-string-alignment distance by its textbook table, the oracle for
+// withinOneEdit.
+func osaDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 var jwSink float64
