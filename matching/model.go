@@ -385,20 +385,26 @@ func (m *Model) capOf(x, y *Normalized, lv *[maxFields]int, veto bool) (cap floa
 const maxFields = 16
 
 // householdFields are the fields that people living together share: the
-// address at every level of detail, and the household's phone, in the order
-// of Model.HouseholdDependence.
-var householdFields = [...]int{fieldAddress, fieldLocality, fieldProvince, fieldPostcode, fieldPhone}
+// address at every level of detail, the household's phone, and the birth
+// place (a family's children are mostly born where it lives, so siblings at
+// one address agree on it too), in the order of Model.HouseholdDependence.
+// A model trained with another list keeps its dependence estimates unused
+// (householdDependence), which counts only the strongest agreement.
+var householdFields = [...]int{fieldAddress, fieldLocality, fieldProvince, fieldPostcode, fieldPhone, fieldBirthPlace}
 
 // householdChain orders householdFields (by index) from the most to the
-// least specific: address, phone, postcode, locality, province.
-var householdChain = [...]int{0, 4, 3, 1, 2}
+// least specific: address, phone, postcode, locality, birth place, province.
+var householdChain = [...]int{0, 4, 3, 1, 5, 2}
 
 // householdEvidence corrects the one dependence Fellegi-Sunter's independence
 // assumption gets badly wrong for a population register. Among different
 // people, agreeing on the address makes agreeing on village, postcode,
-// province and often phone nearly certain (they live together), so summing
-// the five agreements counts one fact five times: it made a father and son at
-// one address, with different NIKs, names and birth dates, an automatic link.
+// province and often phone and birth place nearly certain (they live
+// together), so summing the agreements counts one fact several times: it made
+// a father and son at one address, with different NIKs, names and birth
+// dates, an automatic link, and with birth place counted apart, siblings
+// with nested names under a model trained on a realistically spread
+// population.
 //
 // The agreeing household fields (positive weight) are counted as a chain,
 // most specific first: the first keeps its weight, each next one k counts

@@ -365,6 +365,10 @@ loop:
 	}
 	wg.Wait()
 	switch {
+	case loopErr != nil && parent.Err() != nil && !errors.Is(loopErr, parent.Err()):
+		// Cancelled while a chunk was being written: the store saw its connection dropped, but
+		// the cause is the cancellation, and the load is interrupted, not failed.
+		return sum, fmt.Errorf("%w: %w", parent.Err(), loopErr)
 	case loopErr != nil:
 		return sum, loopErr
 	case parseErr != nil:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,5 +71,21 @@ not json
 	json.Unmarshal([]byte(strings.TrimSpace(out)), &sum)
 	if sum["loaded"] != 2.0 || sum["rejected"] != 0.0 {
 		t.Fatalf("fixed rejects: %v\n%s", sum, fixed)
+	}
+}
+
+func TestIndexBudgetFollowsTheMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		limit int64
+		want  int
+	}{
+		{3 << 30, 1_572_864},       // the default limit: the loader's documented 1.5M records
+		{12 << 30, 6_291_456},      // GOMEMLIMIT=12GiB: four times as many
+		{math.MaxInt64, 1_572_864}, // GOMEMLIMIT=off: no limit to follow, the default budget
+		{0, 1_572_864},
+	} {
+		if got := indexBudget(c.limit); got != c.want {
+			t.Errorf("indexBudget(%d) = %d, want %d", c.limit, got, c.want)
+		}
 	}
 }
