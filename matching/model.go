@@ -392,6 +392,18 @@ const maxFields = 16
 // (householdDependence), which counts only the strongest agreement.
 var householdFields = [...]int{fieldAddress, fieldLocality, fieldProvince, fieldPostcode, fieldPhone, fieldBirthPlace}
 
+// residenceFields marks the household fields that say where a person lives:
+// all but birth place, which is the person's own. Training leaves them out
+// when it judges whether two records are one person (EM's E step, the
+// strangers the dependence is estimated from), so that it learns "same
+// person" rather than "same household".
+func residenceFields() (out [maxFields]bool) {
+	for _, i := range householdFields {
+		out[i] = i != fieldBirthPlace
+	}
+	return out
+}
+
 // householdChain orders householdFields (by index) from the most to the
 // least specific: address, phone, postcode, locality, birth place, province.
 var householdChain = [...]int{0, 4, 3, 1, 5, 2}

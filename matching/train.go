@@ -334,10 +334,7 @@ func householdDependence(pats []emPattern, fields []*FieldParams, m, u [][]float
 		confident = 0.99 // minimum P(different people) of a pair that counts
 	)
 	nh := len(householdFields)
-	var household [maxFields]bool
-	for _, i := range householdFields {
-		household[i] = true
-	}
+	residence := residenceFields()
 	lambda = math.Min(math.Max(lambda, 1e-12), 0.5)
 	both := make([][]float64, nh)
 	given := make([]float64, nh)
@@ -349,7 +346,7 @@ func householdDependence(pats []emPattern, fields []*FieldParams, m, u [][]float
 		lm, lu := math.Log(lambda), math.Log(1-lambda)
 		for i := range fields {
 			l := p.levels[i]
-			if l < 0 || fields[i].Levels[l].Fixed || household[i] {
+			if l < 0 || fields[i].Levels[l].Fixed || residence[i] {
 				continue
 			}
 			lm += math.Log(math.Max(m[i][l], minTrainedM))
@@ -467,10 +464,7 @@ func runEM(pats []emPattern, fields []*FieldParams, uInit [][]float64, maxIter i
 		uNew[i] = make([]float64, len(fields[i].Levels))
 	}
 	const pseudo = 1e-3
-	var household [maxFields]bool
-	for _, i := range householdFields {
-		household[i] = true
-	}
+	residence := residenceFields()
 	for it := 1; it <= maxIter; it++ {
 		for i := range fields {
 			for l := range mNew[i] {
@@ -482,7 +476,7 @@ func runEM(pats []emPattern, fields []*FieldParams, uInit [][]float64, maxIter i
 			lm, lu := math.Log(lambda), math.Log(1-lambda)
 			for i := range fields {
 				l := p.levels[i]
-				if l < 0 || fields[i].Levels[l].Fixed || household[i] {
+				if l < 0 || fields[i].Levels[l].Fixed || residence[i] {
 					continue
 				}
 				lm += math.Log(m[i][l])
