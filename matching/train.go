@@ -324,7 +324,9 @@ func deduplicatedU(pats []emPattern, fields []*FieldParams, m, u [][]float64, la
 // pooled figure. The pooled figure is the share gamma of a field's surprise
 // that agreement on an earlier field (in householdChain order, the only
 // conditionals scoring uses) explains: P(k | j) = P(k)^(1-gamma), pooled over
-// the well-observed pairs weighted by how many pairs saw j agree. A
+// the well-observed pairs weighted by how many pairs saw j agree; a field no
+// stranger agrees on (one a data set lacks) says nothing of dependence and is
+// left out rather than counted as independent. A
 // population register gives gamma near 1 (village, postcode and province move
 // together), FEBRL's generator near 0; with no evidence at all gamma is 1, the
 // cautious default.
@@ -383,7 +385,7 @@ func householdDependence(pats []emPattern, fields []*FieldParams, m, u [][]float
 	num, den := 0.0, 0.0
 	for j := range householdFields {
 		for k := range householdFields {
-			if chainPos[j] >= chainPos[k] || given[j] <= 0 {
+			if chainPos[j] >= chainPos[k] || given[j] <= 0 || given[k] <= 0 {
 				continue
 			}
 			uk := marginal(k)
