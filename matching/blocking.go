@@ -95,8 +95,9 @@ func BlockingKeys(n Normalized) []string {
 	return out
 }
 
-// LooseKeyShare is the share of the registry's per-key cap that a loose key
-// may hold (see KeyLimit).
+// LooseKeyShare divides the registry's per-key cap for loose keys: they may
+// be held by at most 1/LooseKeyShare of the records a selective key may
+// (see KeyLimit).
 const LooseKeyShare = 10
 
 // KeyLimit is how many records key may be held by and still offer them as
