@@ -33,7 +33,8 @@ type Model struct {
 	TermFrequencies map[string]TermFrequency `json:"term_frequencies,omitempty"`
 	// HouseholdDependence[k][j] is P(household field k agrees | household
 	// field j agrees, different people), fields in the order address,
-	// locality, province, postcode, phone (see householdEvidence). Nil means
+	// locality, province, postcode, phone, birth place (householdFields; see
+	// householdEvidence). Nil, or a matrix of another size, means
 	// 1: the household fields are taken as one piece of evidence.
 	HouseholdDependence [][]float64 `json:"household_dependence,omitempty"`
 	// Training describes how a trained model was estimated.
