@@ -3,6 +3,7 @@ package matching
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // Model is a versioned, JSON-serialisable set of matching parameters. The
@@ -263,14 +264,16 @@ func ordered(a, b *Normalized) (*Normalized, *Normalized) {
 }
 
 func lessNormalized(a, b *Normalized) bool {
-	if a.NIK != b.NIK {
-		return a.NIK < b.NIK
+	// strings.Compare decides in one pass where != then < would take two: this runs for every
+	// pair scored, and candidates in one block often share a long NIK prefix.
+	if c := strings.Compare(a.NIK, b.NIK); c != 0 {
+		return c < 0
 	}
 	if c := compareStrings(a.Name, b.Name); c != 0 {
 		return c < 0
 	}
-	if a.BirthDate != b.BirthDate {
-		return a.BirthDate < b.BirthDate
+	if c := strings.Compare(a.BirthDate, b.BirthDate); c != 0 {
+		return c < 0
 	}
 	if c := compareStrings(a.Address, b.Address); c != 0 {
 		return c < 0
@@ -278,8 +281,8 @@ func lessNormalized(a, b *Normalized) bool {
 	for _, p := range [...][2]string{{a.Sex, b.Sex}, {a.BirthPlace, b.BirthPlace}, {a.Village, b.Village},
 		{a.District, b.District}, {a.City, b.City}, {a.Province, b.Province}, {a.Postcode, b.Postcode},
 		{a.Phone, b.Phone}, {a.Email, b.Email}} {
-		if p[0] != p[1] {
-			return p[0] < p[1]
+		if c := strings.Compare(p[0], p[1]); c != 0 {
+			return c < 0
 		}
 	}
 	if a.NIKValid != b.NIKValid {
@@ -290,11 +293,8 @@ func lessNormalized(a, b *Normalized) bool {
 
 func compareStrings(a, b []string) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
+		if c := strings.Compare(a[i], b[i]); c != 0 {
+			return c
 		}
 	}
 	return len(a) - len(b)

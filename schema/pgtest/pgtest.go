@@ -72,13 +72,28 @@ func NewDatabase(t testing.TB) string {
 	if adminURL == "" {
 		t.Fatal("pgtest: call pgtest.Main from TestMain")
 	}
-	ctx := context.Background()
-	tmplOnce.Do(func() { tmplName, tmplErr = buildTemplate(ctx) })
+	tmplOnce.Do(func() { tmplName, tmplErr = buildTemplate(context.Background()) })
 	if tmplErr != nil {
 		t.Fatalf("pgtest: template database: %v", tmplErr)
 	}
+	return createDatabase(t, " TEMPLATE "+ident(tmplName))
+}
+
+// NewEmptyDatabase creates a database without the registry's schema, for tests of the migrations
+// themselves, and returns its connection string; the database is dropped when the test ends.
+func NewEmptyDatabase(t testing.TB) string {
+	t.Helper()
+	if adminURL == "" {
+		t.Fatal("pgtest: call pgtest.Main from TestMain")
+	}
+	return createDatabase(t, "")
+}
+
+func createDatabase(t testing.TB, options string) string {
+	t.Helper()
+	ctx := context.Background()
 	name := fmt.Sprintf("t_%d_%d", os.Getpid(), counter.Add(1))
-	if err := exec(ctx, adminURL, "CREATE DATABASE "+ident(name)+" TEMPLATE "+ident(tmplName)); err != nil {
+	if err := exec(ctx, adminURL, "CREATE DATABASE "+ident(name)+options); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {

@@ -1,9 +1,12 @@
 package pgstore
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/bangsa/registry/matching"
 	"github.com/bangsa/registry/registry"
@@ -78,39 +81,72 @@ func (c codec) sourceRecord(r dbsqlc.SourceRecord) (registry.SourceRecord, error
 	return out, nil
 }
 
+// storedGolden is how a golden record is kept: each record that supplied a value once (by record
+// ID), and per field the value, the rule that chose it and which of those records it came from.
+// Naming the record's source, local ID and time in every field would repeat them a dozen times.
+type storedGolden struct {
+	Records []goldenSource         `json:"records"`
+	Fields  map[string]goldenField `json:"fields"`
+}
+
+type goldenSource struct {
+	RecordID int64     `json:"record_id"`
+	Source   string    `json:"source"`
+	LocalID  string    `json:"local_id"`
+	Since    time.Time `json:"since"`
+}
+
+type goldenField struct {
+	Value string `json:"value"`
+	From  int    `json:"from"` // index into storedGolden.Records
+	Rule  string `json:"rule"`
+}
+
+// sealGolden encodes a golden record's fields with the NIK sealed. The encoding depends only on
+// the fields (records in ID order, fields by name), so an unchanged golden record encodes the same.
 func (c codec) sealGolden(fields map[string]registry.GoldenValue) ([]byte, error) {
-	if v, ok := fields["nik"]; ok {
-		sealed, err := c.nik.Seal(v.Value)
-		if err != nil {
-			return nil, err
+	st := storedGolden{Records: []goldenSource{}, Fields: make(map[string]goldenField, len(fields))}
+	for _, v := range fields {
+		if !slices.ContainsFunc(st.Records, func(s goldenSource) bool { return s.RecordID == v.RecordID }) {
+			st.Records = append(st.Records, goldenSource{RecordID: v.RecordID, Source: v.Source, LocalID: v.LocalID, Since: v.Since})
 		}
-		// Sealing is randomised: compare by content, so an unchanged golden record stays unchanged.
-		v.Value = sealed
-		fields = cloneFields(fields)
-		fields["nik"] = v
 	}
-	return json.Marshal(fields)
+	slices.SortFunc(st.Records, func(a, b goldenSource) int { return cmp.Compare(a.RecordID, b.RecordID) })
+	for name, v := range fields {
+		if name == "nik" {
+			sealed, err := c.nik.Seal(v.Value)
+			if err != nil {
+				return nil, err
+			}
+			v.Value = sealed
+		}
+		from := slices.IndexFunc(st.Records, func(s goldenSource) bool { return s.RecordID == v.RecordID })
+		st.Fields[name] = goldenField{Value: v.Value, From: from, Rule: v.Rule}
+	}
+	return json.Marshal(st)
 }
 
 func (c codec) openGolden(b []byte) (map[string]registry.GoldenValue, error) {
-	var fields map[string]registry.GoldenValue
-	if err := json.Unmarshal(b, &fields); err != nil {
+	var st storedGolden
+	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, err
 	}
-	if v, ok := fields["nik"]; ok {
-		var err error
-		if v.Value, err = c.nik.Open(v.Value); err != nil {
-			return nil, err
+	fields := make(map[string]registry.GoldenValue, len(st.Fields))
+	for name, f := range st.Fields {
+		if f.From < 0 || f.From >= len(st.Records) {
+			return nil, fmt.Errorf("golden field %s names record %d of %d", name, f.From, len(st.Records))
 		}
-		fields["nik"] = v
+		src := st.Records[f.From]
+		v := registry.GoldenValue{
+			Value: f.Value, Source: src.Source, LocalID: src.LocalID, RecordID: src.RecordID, Rule: f.Rule, Since: src.Since,
+		}
+		if name == "nik" {
+			var err error
+			if v.Value, err = c.nik.Open(v.Value); err != nil {
+				return nil, err
+			}
+		}
+		fields[name] = v
 	}
 	return fields, nil
-}
-
-func cloneFields(m map[string]registry.GoldenValue) map[string]registry.GoldenValue {
-	out := make(map[string]registry.GoldenValue, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

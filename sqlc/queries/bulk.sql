@@ -66,8 +66,8 @@ UPDATE source_records r
 SET version = u.version, content_hash = u.content_hash, raw = u.raw, normalized = u.normalized,
     issues = u.issues, outcome = u.outcome, score = u.score, updated_at = sqlc.arg(updated_at)::timestamptz
 FROM (SELECT unnest(sqlc.arg(ids)::bigint[]) AS id, unnest(sqlc.arg(versions)::int[]) AS version,
-             unnest(sqlc.arg(content_hashes)::bytea[]) AS content_hash, unnest(sqlc.arg(raws)::jsonb[]) AS raw,
-             unnest(sqlc.arg(normalizeds)::jsonb[]) AS normalized, unnest(sqlc.arg(issues)::jsonb[]) AS issues,
+             unnest(sqlc.arg(content_hashes)::bytea[]) AS content_hash, unnest(sqlc.arg(raws)::json[]) AS raw,
+             unnest(sqlc.arg(normalizeds)::json[]) AS normalized, unnest(sqlc.arg(issues)::json[]) AS issues,
              unnest(sqlc.arg(outcomes)::text[]) AS outcome, unnest(sqlc.arg(scores)::float8[]) AS score) u
 WHERE r.id = u.id AND r.version = u.version - 1;
 
@@ -99,10 +99,10 @@ INSERT INTO golden_records (citizen_id, fields, updated_at) VALUES ($1, $2, $3);
 -- Writes the golden records that changed, like GoldenUpsert, and returns whose changed.
 INSERT INTO golden_records AS g (citizen_id, fields)
 SELECT u.citizen_id, u.fields
-FROM (SELECT unnest(sqlc.arg(citizen_ids)::uuid[]) AS citizen_id, unnest(sqlc.arg(fields)::jsonb[]) AS fields) u
+FROM (SELECT unnest(sqlc.arg(citizen_ids)::uuid[]) AS citizen_id, unnest(sqlc.arg(fields)::json[]) AS fields) u
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
-WHERE g.fields IS DISTINCT FROM excluded.fields
+WHERE g.fields::jsonb IS DISTINCT FROM excluded.fields::jsonb
 RETURNING g.citizen_id;
 
 -- name: BulkReviewsInsert :copyfrom

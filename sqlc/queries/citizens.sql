@@ -23,5 +23,5 @@ SELECT * FROM golden_records WHERE citizen_id = $1;
 INSERT INTO golden_records AS g (citizen_id, fields) VALUES ($1, $2)
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
-WHERE g.fields IS DISTINCT FROM excluded.fields
+WHERE g.fields::jsonb IS DISTINCT FROM excluded.fields::jsonb
 RETURNING version;

@@ -113,10 +113,10 @@ type BulkGoldenInsertParams struct {
 const bulkGoldenUpsert = `-- name: BulkGoldenUpsert :many
 INSERT INTO golden_records AS g (citizen_id, fields)
 SELECT u.citizen_id, u.fields
-FROM (SELECT unnest($1::uuid[]) AS citizen_id, unnest($2::jsonb[]) AS fields) u
+FROM (SELECT unnest($1::uuid[]) AS citizen_id, unnest($2::json[]) AS fields) u
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
-WHERE g.fields IS DISTINCT FROM excluded.fields
+WHERE g.fields::jsonb IS DISTINCT FROM excluded.fields::jsonb
 RETURNING g.citizen_id
 `
 
@@ -383,8 +383,8 @@ UPDATE source_records r
 SET version = u.version, content_hash = u.content_hash, raw = u.raw, normalized = u.normalized,
     issues = u.issues, outcome = u.outcome, score = u.score, updated_at = $1::timestamptz
 FROM (SELECT unnest($2::bigint[]) AS id, unnest($3::int[]) AS version,
-             unnest($4::bytea[]) AS content_hash, unnest($5::jsonb[]) AS raw,
-             unnest($6::jsonb[]) AS normalized, unnest($7::jsonb[]) AS issues,
+             unnest($4::bytea[]) AS content_hash, unnest($5::json[]) AS raw,
+             unnest($6::json[]) AS normalized, unnest($7::json[]) AS issues,
              unnest($8::text[]) AS outcome, unnest($9::float8[]) AS score) u
 WHERE r.id = u.id AND r.version = u.version - 1
 `

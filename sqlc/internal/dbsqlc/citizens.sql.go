@@ -63,7 +63,7 @@ func (q *Queries) CitizenSurvivor(ctx context.Context, id uuid.UUID) (CitizenSur
 }
 
 const goldenGet = `-- name: GoldenGet :one
-SELECT citizen_id, fields, version, updated_at FROM golden_records WHERE citizen_id = $1
+SELECT citizen_id, version, updated_at, fields FROM golden_records WHERE citizen_id = $1
 `
 
 func (q *Queries) GoldenGet(ctx context.Context, citizenID uuid.UUID) (GoldenRecord, error) {
@@ -71,9 +71,9 @@ func (q *Queries) GoldenGet(ctx context.Context, citizenID uuid.UUID) (GoldenRec
 	var i GoldenRecord
 	err := row.Scan(
 		&i.CitizenID,
-		&i.Fields,
 		&i.Version,
 		&i.UpdatedAt,
+		&i.Fields,
 	)
 	return i, err
 }
@@ -82,7 +82,7 @@ const goldenUpsert = `-- name: GoldenUpsert :one
 INSERT INTO golden_records AS g (citizen_id, fields) VALUES ($1, $2)
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
-WHERE g.fields IS DISTINCT FROM excluded.fields
+WHERE g.fields::jsonb IS DISTINCT FROM excluded.fields::jsonb
 RETURNING version
 `
 

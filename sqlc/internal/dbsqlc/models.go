@@ -84,9 +84,9 @@ type EventsHead struct {
 
 type GoldenRecord struct {
 	CitizenID uuid.UUID
-	Fields    []byte
 	Version   int32
 	UpdatedAt time.Time
+	Fields    []byte
 }
 
 type Grant struct {

@@ -1,0 +1,113 @@
+package pgstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/bangsa/registry/registry"
+	"github.com/bangsa/registry/schema"
+	"github.com/bangsa/registry/schema/pgtest"
+	"github.com/bangsa/registry/sqlc/pgstore"
+)
+
+// migrate applies the embedded migrations from one version to another, both included.
+func migrate(t *testing.T, conn *pgx.Conn, from, to int) {
+	t.Helper()
+	for _, m := range schema.Migrations() {
+		if m.Version < from || m.Version > to {
+			continue
+		}
+		if _, err := conn.Exec(context.Background(), m.SQL); err != nil {
+			t.Fatalf("migration %s: %v", m.Name, err)
+		}
+	}
+}
+
+// TestGoldenRecordsKeepTheirContentThroughMigration6 writes golden records in the form used before
+// migration 6 (provenance repeated in every field), migrates, and reads them back in the new form:
+// same values and provenance, and re-encoding them gives the same document, so the first write
+// after an upgrade does not make a new version of every golden record.
+func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewEmptyDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	migrate(t, conn, 1, 5)
+
+	nik := registry.EphemeralNIKCipher()
+	sealed, err := nik.Seal("3171234567890123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1 := time.Date(2026, 3, 1, 8, 30, 0, 123456000, time.UTC)
+	t2 := time.Date(2026, 5, 9, 17, 0, 0, 0, time.UTC)
+	want := map[uuid.UUID]map[string]registry.GoldenValue{
+		uuid.New(): {
+			"full_name": {Value: "Siti Rahayu", Source: "dukcapil", LocalID: "D-1", RecordID: 11, Rule: "trust:dukcapil", Since: t1},
+			"nik":       {Value: "3171234567890123", Source: "dukcapil", LocalID: "D-1", RecordID: 11, Rule: "trust:dukcapil", Since: t1},
+			"phone":     {Value: "+6281234567890", Source: "kemenkes", LocalID: "K-7", RecordID: 4, Rule: "most_recent", Since: t2},
+		},
+		uuid.New(): {},
+	}
+	for id, fields := range want {
+		old := map[string]registry.GoldenValue{}
+		for k, v := range fields {
+			if k == "nik" {
+				v.Value = sealed
+			}
+			old[k] = v
+		}
+		doc, err := json.Marshal(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO citizens (id) VALUES ($1)`, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO golden_records (citizen_id, fields) VALUES ($1, $2)`, id, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	migrate(t, conn, 6, 6)
+
+	for id, fields := range want {
+		var doc []byte
+		if err := conn.QueryRow(ctx, `SELECT fields FROM golden_records WHERE citizen_id = $1`, id).Scan(&doc); err != nil {
+			t.Fatal(err)
+		}
+		got, err := pgstore.DecodeGolden(nik, doc)
+		if err != nil {
+			t.Fatalf("decode %s: %v", doc, err)
+		}
+		if len(got) != len(fields) {
+			t.Fatalf("migrated golden record has %d fields, want %d: %s", len(got), len(fields), doc)
+		}
+		for k, w := range fields {
+			g := got[k]
+			if g.Value != w.Value || g.Source != w.Source || g.LocalID != w.LocalID || g.RecordID != w.RecordID ||
+				g.Rule != w.Rule || !g.Since.Equal(w.Since) {
+				t.Errorf("field %s after migration = %+v, want %+v", k, g, w)
+			}
+		}
+		again, err := pgstore.EncodeGolden(nik, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var same bool
+		if err := conn.QueryRow(ctx, `SELECT fields::jsonb = $2::jsonb FROM golden_records WHERE citizen_id = $1`, id, again).Scan(&same); err != nil {
+			t.Fatal(err)
+		}
+		if !same {
+			t.Errorf("re-encoded golden record differs from the migrated one:\n%s\n%s", again, doc)
+		}
+	}
+}
