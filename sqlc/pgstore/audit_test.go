@@ -53,10 +53,14 @@ func TestAuditDetectsTampering(t *testing.T) {
 		"inserted access row": `INSERT INTO access_log (id, source, operation, at) OVERRIDING SYSTEM VALUE
 		                        SELECT 1000, 'dukcapil', 'read', at FROM access_log WHERE id = 2;
 		                        UPDATE audit_chains SET sealed_upto = 1000 WHERE name = 'access_log'`,
-		"reordered access rows": `UPDATE access_log a SET citizen_id = b.citizen_id, at = b.at, hash = b.hash
-		                          FROM access_log b WHERE (a.id, b.id) IN ((1, 4), (4, 1))`,
+		"reordered access rows": `UPDATE access_log a SET citizen_id = b.citizen_id, at = b.at
+		                          FROM access_log b WHERE (a.id, b.id) IN ((1, 4), (4, 1));
+		                          UPDATE access_log_hashes a SET hash = b.hash
+		                          FROM access_log_hashes b WHERE (a.id, b.id) IN ((1, 4), (4, 1))`,
 		"truncated tail": `DELETE FROM access_log WHERE id = 5;
-		                   UPDATE audit_chains SET sealed_upto = 4, head = (SELECT hash FROM access_log WHERE id = 4) WHERE name = 'access_log'`,
+		                   UPDATE audit_chains SET sealed_upto = 4, head = (SELECT hash FROM access_log_hashes WHERE id = 4) WHERE name = 'access_log'`,
+		"modified event hash": `UPDATE event_hashes SET hash = sha256(hash) WHERE seq = 2`,
+		"deleted access hash": `DELETE FROM access_log_hashes WHERE id = 3`,
 	}
 	for name, sql := range cases {
 		t.Run(name, func(t *testing.T) {

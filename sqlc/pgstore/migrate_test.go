@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bangsa/registry/registry"
 	"github.com/bangsa/registry/schema"
@@ -77,7 +78,7 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 		}
 	}
 
-	migrate(t, conn, 6, 6)
+	migrate(t, conn, 6, 7)
 
 	for id, fields := range want {
 		var doc []byte
@@ -110,4 +111,99 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 			t.Errorf("re-encoded golden record differs from the migrated one:\n%s\n%s", again, doc)
 		}
 	}
+}
+
+// TestChainsSealedBeforeMigration7StillVerify seals events and access-log rows the way the sealer
+// did before migration 7 (the hash in the row), migrates, and verifies the chains with the
+// current code: the hashes moved beside the rows and every one still holds.
+func TestChainsSealedBeforeMigration7StillVerify(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.NewEmptyDatabase(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	migrate(t, conn, 1, 6)
+
+	if _, err := conn.Exec(ctx, `
+		INSERT INTO events (seq, kind, citizen_id, record_id, data, actor)
+		SELECT i, 'citizen.created', gen_random_uuid(), i, jsonb_build_object('n', i), 'load:dukcapil'
+		FROM generate_series(1, 3) i;
+		INSERT INTO access_log (source, purpose, operation, citizen_id, fields)
+		SELECT 'dukcapil', 'service delivery', 'read', gen_random_uuid(), '{full_name}' FROM generate_series(1, 3)`); err != nil {
+		t.Fatal(err)
+	}
+	// The contents and the sealing as of migration 6.
+	seal := func(table, id, content string) registry.AuditHead {
+		rows, err := conn.Query(ctx, `SELECT `+id+`, (`+content+`)::text FROM `+table+` r ORDER BY `+id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, contents, err := collectRows(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var prev []byte
+		for i, c := range contents {
+			prev = registry.ChainHash(prev, []byte(c))
+			if _, err := conn.Exec(ctx, `UPDATE `+table+` SET hash = $2 WHERE `+id+` = $1`, ids[i], prev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := conn.Exec(ctx, `UPDATE audit_chains SET sealed_upto = $2, head = $3 WHERE name = $1`, table, ids[len(ids)-1], prev); err != nil {
+			t.Fatal(err)
+		}
+		return registry.AuditHead{Chain: table, SealedUpto: ids[len(ids)-1], Head: prev}
+	}
+	heads := []registry.AuditHead{
+		seal("events", "seq", `(to_jsonb(r) - 'hash' - 'created_at')
+			|| jsonb_build_object('created_at', (extract(epoch FROM r.created_at) * 1000000)::bigint)`),
+		seal("access_log", "id", `(to_jsonb(r) - 'hash' - 'at' - 'confidential_until')
+			|| jsonb_build_object('at', (extract(epoch FROM r.at) * 1000000)::bigint,
+			                      'confidential_until', (extract(epoch FROM r.confidential_until) * 1000000)::bigint)`),
+	}
+
+	migrate(t, conn, 7, 7)
+
+	pool := poolOn(t, url)
+	svc := registry.NewService(pgstore.New(pool), registry.Options{})
+	problems, err := svc.VerifyAudit(ctx, heads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 0 {
+		t.Fatalf("chains sealed before migration 7 no longer verify: %v", problems)
+	}
+	// And tampering is still seen.
+	if _, err := conn.Exec(ctx, `UPDATE events SET actor = 'someone else' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := svc.VerifyAudit(ctx, heads); err != nil || len(problems) == 0 {
+		t.Fatalf("a modified event went unnoticed after migration 7: %v %v", problems, err)
+	}
+}
+
+func collectRows(rows pgx.Rows) (ids []int64, contents []string, err error) {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			return nil, nil, err
+		}
+		ids, contents = append(ids, id), append(contents, c)
+	}
+	return ids, contents, rows.Err()
+}
+
+func poolOn(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }

@@ -10,11 +10,11 @@ import (
 )
 
 const accessAuditRows = `-- name: AccessAuditRows :many
-SELECT a.id, a.hash,
-       ((to_jsonb(a) - 'hash' - 'at' - 'confidential_until')
+SELECT a.id, h.hash,
+       ((to_jsonb(a) - 'at' - 'confidential_until')
         || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
                               'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text AS content
-FROM access_log a
+FROM access_log a LEFT JOIN access_log_hashes h ON h.id = a.id
 WHERE a.id > $1::bigint AND a.id <= $2::bigint
 ORDER BY a.id
 LIMIT $3::int
@@ -53,9 +53,8 @@ func (q *Queries) AccessAuditRows(ctx context.Context, arg AccessAuditRowsParams
 }
 
 const accessSetHashes = `-- name: AccessSetHashes :exec
-UPDATE access_log a SET hash = v.hash
-FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bytea[]) AS hash) v
-WHERE a.id = v.id
+INSERT INTO access_log_hashes (id, hash)
+SELECT unnest($1::bigint[]), unnest($2::bytea[])
 `
 
 type AccessSetHashesParams struct {
@@ -70,7 +69,7 @@ func (q *Queries) AccessSetHashes(ctx context.Context, arg AccessSetHashesParams
 
 const accessUnsealed = `-- name: AccessUnsealed :many
 SELECT a.id,
-       ((to_jsonb(a) - 'hash' - 'at' - 'confidential_until')
+       ((to_jsonb(a) - 'at' - 'confidential_until')
         || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
                               'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text AS content
 FROM access_log a
@@ -148,8 +147,9 @@ const auditChainLock = `-- name: AuditChainLock :one
 SELECT name, sealed_upto, head, sealed_at FROM audit_chains WHERE name = $1 FOR UPDATE
 `
 
-// Canonical row content for the hash chains: the row as jsonb without its hash, timestamps as
-// microseconds since the epoch so the text does not depend on the session's time zone.
+// Canonical row content for the hash chains: the row as jsonb, timestamps as microseconds since
+// the epoch so the text does not depend on the session's time zone. The hashes themselves are
+// kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a row.
 func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, error) {
 	row := q.db.QueryRow(ctx, auditChainLock, name)
 	var i AuditChain
@@ -163,10 +163,10 @@ func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, 
 }
 
 const eventsAuditRows = `-- name: EventsAuditRows :many
-SELECT e.seq AS id, e.hash,
-       ((to_jsonb(e) - 'hash' - 'created_at')
+SELECT e.seq AS id, h.hash,
+       ((to_jsonb(e) - 'created_at')
         || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text AS content
-FROM events e
+FROM events e LEFT JOIN event_hashes h ON h.seq = e.seq
 WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
 ORDER BY e.seq
 LIMIT $3::int
@@ -205,9 +205,8 @@ func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams
 }
 
 const eventsSetHashes = `-- name: EventsSetHashes :exec
-UPDATE events e SET hash = v.hash
-FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bytea[]) AS hash) v
-WHERE e.seq = v.id
+INSERT INTO event_hashes (seq, hash)
+SELECT unnest($1::bigint[]), unnest($2::bytea[])
 `
 
 type EventsSetHashesParams struct {
@@ -222,7 +221,7 @@ func (q *Queries) EventsSetHashes(ctx context.Context, arg EventsSetHashesParams
 
 const eventsUnsealed = `-- name: EventsUnsealed :many
 SELECT e.seq AS id,
-       ((to_jsonb(e) - 'hash' - 'created_at')
+       ((to_jsonb(e) - 'created_at')
         || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text AS content
 FROM events e
 WHERE e.seq > $1::bigint

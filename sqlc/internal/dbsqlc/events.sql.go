@@ -13,7 +13,7 @@ import (
 )
 
 const eventsAfter = `-- name: EventsAfter :many
-SELECT seq, kind, citizen_id, record_id, data, actor, created_at, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2
+SELECT seq, kind, citizen_id, record_id, data, actor, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT $2
 `
 
 type EventsAfterParams struct {
@@ -38,7 +38,6 @@ func (q *Queries) EventsAfter(ctx context.Context, arg EventsAfterParams) ([]Eve
 			&i.Data,
 			&i.Actor,
 			&i.CreatedAt,
-			&i.Hash,
 		); err != nil {
 			return nil, err
 		}

@@ -23,8 +23,12 @@ type AccessLog struct {
 	CitizenID         uuid.NullUUID
 	Fields            []string
 	ClientAddr        pqtype.Inet
-	Hash              []byte
 	ConfidentialUntil pgtype.Timestamptz
+}
+
+type AccessLogHash struct {
+	ID   int64
+	Hash []byte
 }
 
 type ApiKey struct {
@@ -74,7 +78,11 @@ type Event struct {
 	Data      []byte
 	Actor     string
 	CreatedAt time.Time
-	Hash      []byte
+}
+
+type EventHash struct {
+	Seq  int64
+	Hash []byte
 }
 
 type EventsHead struct {

@@ -101,7 +101,7 @@ func (q *Queries) DistinctionsAmong(ctx context.Context, ids []uuid.UUID) ([]Dis
 }
 
 const eventsForCitizen = `-- name: EventsForCitizen :many
-SELECT seq, kind, citizen_id, record_id, data, actor, created_at, hash FROM events WHERE citizen_id = $1 ORDER BY seq LIMIT $2
+SELECT seq, kind, citizen_id, record_id, data, actor, created_at FROM events WHERE citizen_id = $1 ORDER BY seq LIMIT $2
 `
 
 type EventsForCitizenParams struct {
@@ -126,7 +126,6 @@ func (q *Queries) EventsForCitizen(ctx context.Context, arg EventsForCitizenPara
 			&i.Data,
 			&i.Actor,
 			&i.CreatedAt,
-			&i.Hash,
 		); err != nil {
 			return nil, err
 		}
