@@ -87,7 +87,7 @@ type keyEntry struct {
 }
 
 type knownRecord struct {
-	norm    *matching.Normalized
+	norm    *matching.Normalized // compacted (Normalized.Compact): the index holds up to millions
 	citizen uuid.UUID
 }
 
@@ -338,9 +338,12 @@ func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committe
 	if err != nil {
 		return nil, LoadSummary{}, err
 	}
-	plan := &chunkPlan{l: l, work: work, pos: make(map[int64]int32, len(work)), start: t0}
+	plan := &chunkPlan{l: l, work: work, pos: make(map[int64]int32, len(work)), updated: map[int64]int32{}, start: t0}
 	for i, r := range work {
 		plan.pos[r.id] = int32(i)
+		if r.update {
+			plan.updated[r.id] = int32(i)
+		}
 		if r.update && done != nil {
 			// Updates count their citizens' records, which must include the chunks in flight.
 			if err := l.settleAll(ctx, done); err != nil {
@@ -456,6 +459,9 @@ type chunkPlan struct {
 	l    *bulkLoader
 	work []bulkRow
 	pos  map[int64]int32 // record ID -> position in work
+	// updated is pos for the rows that update a record the registry holds: the only rows whose
+	// record a blocking key's registry postings may name (a new record's ID is new).
+	updated map[int64]int32
 
 	// Per key, the positions in work of the rows that add it (new keys) and of the updates that
 	// remove it (old keys), ascending.
@@ -563,7 +569,8 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			return fmt.Errorf("read candidate records: %w", err)
 		}
 		for i := range recs {
-			idx.recs[recs[i].ID] = &knownRecord{norm: &recs[i].Normalized, citizen: recs[i].CitizenID}
+			norm := recs[i].Normalized.Compact()
+			idx.recs[recs[i].ID] = &knownRecord{norm: &norm, citizen: recs[i].CitizenID}
 		}
 	}
 	return nil
@@ -611,7 +618,12 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 	l, idx := p.l, p.l.idx
 	r := &p.work[i]
 	clear(seen)
-	var cands []int64
+	// A candidate is a record in the registry (pos < 0) or an earlier row of this chunk.
+	type candidate struct {
+		id  int64
+		pos int32
+	}
+	var cands []candidate
 	for _, k := range r.keys {
 		e := idx.keys[k]
 		adds, rems := p.adds[k], p.rems[k]
@@ -621,12 +633,12 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 		for _, id := range e.ids {
 			// The registry's version of a record this chunk updates is a candidate only before
 			// the update's row.
-			if pos, ok := p.pos[id]; ok && pos <= i {
+			if pos, ok := p.updated[id]; ok && pos <= i {
 				continue
 			}
 			if _, dup := seen[id]; !dup {
 				seen[id] = struct{}{}
-				cands = append(cands, id)
+				cands = append(cands, candidate{id: id, pos: -1})
 			}
 		}
 		for _, pos := range adds {
@@ -636,16 +648,21 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 			id := p.work[pos].id
 			if _, dup := seen[id]; !dup {
 				seen[id] = struct{}{}
-				cands = append(cands, id)
+				cands = append(cands, candidate{id: id, pos: pos})
 			}
 		}
 	}
 	model := l.model
 	threshold := model.ReviewWeight() - 1e-6
 	r.cands = r.cands[:0]
-	for _, id := range cands {
-		other := p.normOf(id, i)
-		if other == nil {
+	for _, c := range cands {
+		// What normOf answers, without looking the record up in this chunk again.
+		var other *matching.Normalized
+		if c.pos >= 0 {
+			other = &p.work[c.pos].norm
+		} else if k, ok := idx.recs[c.id]; ok {
+			other = k.norm
+		} else {
 			continue // no active link: the submit path's search does not see it either
 		}
 		// Only pairs reaching the threshold are kept, so their exact score is all that matters:
@@ -656,7 +673,7 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 		}
 		comparison := model.Compare(r.norm, *other)
 		if comparison.Probability >= model.ReviewProbability {
-			r.cands = append(r.cands, bulkCand{id: id, cmp: comparison})
+			r.cands = append(r.cands, bulkCand{id: c.id, cmp: comparison})
 		}
 	}
 	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmp.Compare(a.id, b.id) })
@@ -1205,7 +1222,7 @@ func (p *chunkPlan) apply() {
 				}
 			}
 		}
-		norm := r.norm
+		norm := r.norm.Compact()
 		idx.recs[r.id] = &knownRecord{norm: &norm, citizen: p.citizen[i]}
 	}
 	for retired, survivor := range p.merged {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	source := fs.String("source", "", "source (ministry) code the records belong to")
 	maxRejects := fs.Int("max-rejects", 0, "fail once more than this many rows are rejected (0: no limit)")
 	chunkRows := fs.Int("chunk-rows", registry.DefaultChunkRows, "input rows per transaction and checkpoint")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load to `FILE` (read it with go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: registry load --source CODE [--max-rejects N] FILE... (CSV or NDJSON, gzip ok, - for stdin)")
 		fs.PrintDefaults()
@@ -51,6 +53,17 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		limit = debug.SetMemoryLimit(-1)
 	}
 	indexRecords := indexBudget(limit)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	log := newLogger(stderr, slog.LevelWarn)
 	if os.Getenv("REGISTRY_LOG_LEVEL") == "debug" {
 		log = newLogger(stderr, slog.LevelDebug) // per-chunk phase timings
