@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"sync"
@@ -181,7 +182,7 @@ func (l *bulkLoader) push(ctx context.Context, ch *rawChunk) ([]committedChunk, 
 					// Over its memory budget, the index starts again from the database, which must
 					// then hold everything decided so far.
 					l.s.log.Info("bulk load index over its memory budget: rebuilding it from the database",
-						"load_id", l.job, "records", len(l.idx.recs), "keys", len(l.idx.keys))
+						"load_id", l.job, "records", len(l.idx.recs), "keys", len(l.idx.keys), "heap_live_mib", heapLiveMiB())
 					if err := l.settleAll(ctx, &done); err != nil && !errors.Is(err, errRedo) {
 						l.drain()
 						return done, err
@@ -390,8 +391,19 @@ func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, s
 	}
 	plan.lap("commit")
 	l.s.log.Debug("bulk load chunk committed", append([]any{"load_id", l.job, "chunk", ch.seq, "rows", len(ch.rows),
-		"pairs_scored", plan.scored.Load(), "pairs_kept", plan.kept()}, plan.timings...)...)
+		"pairs_scored", plan.scored.Load(), "pairs_kept", plan.kept(), "heap_live_mib", heapLiveMiB()}, plan.timings...)...)
 	return nil
+}
+
+// heapLiveMiB is the heap the last garbage collection found live: with a soft memory limit the
+// process's size says little about what the loader's index holds.
+func heapLiveMiB() uint64 {
+	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64() >> 20
 }
 
 // classify looks the chunk's rows up in the registry: unchanged rows are counted and dropped,
