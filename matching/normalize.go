@@ -14,7 +14,7 @@ type Record struct {
 }
 
 // Normalized is the comparable form of a Record. The registry stores it as
-// JSON (jsonb) next to the raw record and compares stored values with later
+// JSON next to the raw record and compares stored values with later
 // models, so its tags are snake_case, omitted when empty, and stable: new
 // fields may be added, existing ones never change meaning.
 type Normalized struct {
