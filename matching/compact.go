@@ -8,7 +8,7 @@ import "strings"
 // cache miss each, and are a dozen objects for the garbage collector to trace; compacted, a
 // record's text sits together in a few hundred bytes. Compact changes no value.
 func (n Normalized) Compact() Normalized {
-	strs := n.strings()
+	strs := n.stringFields()
 	lists := n.wordLists()
 	size, words := 0, 0
 	for _, s := range strs {
@@ -57,8 +57,8 @@ func (n Normalized) Compact() Normalized {
 	return n
 }
 
-// strings are n's string fields, for Compact.
-func (n *Normalized) strings() []*string {
+// stringFields are n's string fields, for Compact.
+func (n *Normalized) stringFields() []*string {
 	return []*string{&n.NIK, &n.NameParts, &n.BirthDate, &n.Sex, &n.SexFrom, &n.BirthPlace, &n.Village,
 		&n.District, &n.City, &n.Province, &n.Postcode, &n.Phone, &n.Email}
 }

@@ -17,6 +17,14 @@ ALTER TABLE source_records
 ALTER TABLE source_record_versions
     ALTER COLUMN raw TYPE json USING raw::json;
 
+-- Whether a new document says something other than the stored one, for writes that must not make
+-- a new version of an unchanged golden record. The same text is the same document; only a
+-- different text is parsed to compare contents (another writer may lay out the same document
+-- differently, as this migration does below).
+CREATE FUNCTION json_differs(stored json, new json) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT
+AS $$ SELECT CASE WHEN stored::text = new::text THEN false ELSE stored::jsonb <> new::jsonb END $$;
+
 -- Blocking keys are derived from source records, written and replaced only with them, and no
 -- source record is ever deleted: the foreign key checked each of a record's five or six keys
 -- against source_records for nothing.

@@ -69,9 +69,7 @@ func AdminURL() string { return adminURL }
 // the database is dropped when the test ends.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	if adminURL == "" {
-		t.Fatal("pgtest: call pgtest.Main from TestMain")
-	}
+	requireServer(t)
 	tmplOnce.Do(func() { tmplName, tmplErr = buildTemplate(context.Background()) })
 	if tmplErr != nil {
 		t.Fatalf("pgtest: template database: %v", tmplErr)
@@ -83,10 +81,15 @@ func NewDatabase(t testing.TB) string {
 // themselves, and returns its connection string; the database is dropped when the test ends.
 func NewEmptyDatabase(t testing.TB) string {
 	t.Helper()
+	requireServer(t)
+	return createDatabase(t, "")
+}
+
+func requireServer(t testing.TB) {
+	t.Helper()
 	if adminURL == "" {
 		t.Fatal("pgtest: call pgtest.Main from TestMain")
 	}
-	return createDatabase(t, "")
 }
 
 func createDatabase(t testing.TB, options string) string {

@@ -102,10 +102,7 @@ SELECT u.citizen_id, u.fields
 FROM (SELECT unnest(sqlc.arg(citizen_ids)::uuid[]) AS citizen_id, unnest(sqlc.arg(fields)::json[]) AS fields) u
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
--- The same text is the same document; only a different text is parsed to compare contents (a
--- document another writer laid out differently may still say the same).
-WHERE CASE WHEN g.fields::text = excluded.fields::text THEN false
-           ELSE g.fields::jsonb <> excluded.fields::jsonb END
+WHERE json_differs(g.fields, excluded.fields)
 RETURNING g.citizen_id;
 
 -- name: BulkReviewsInsert :copyfrom

@@ -23,8 +23,5 @@ SELECT * FROM golden_records WHERE citizen_id = $1;
 INSERT INTO golden_records AS g (citizen_id, fields) VALUES ($1, $2)
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
--- The same text is the same document; only a different text is parsed to compare contents (a
--- document another writer laid out differently may still say the same).
-WHERE CASE WHEN g.fields::text = excluded.fields::text THEN false
-           ELSE g.fields::jsonb <> excluded.fields::jsonb END
+WHERE json_differs(g.fields, excluded.fields)
 RETURNING version;

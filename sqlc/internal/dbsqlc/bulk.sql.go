@@ -116,8 +116,7 @@ SELECT u.citizen_id, u.fields
 FROM (SELECT unnest($1::uuid[]) AS citizen_id, unnest($2::json[]) AS fields) u
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
-WHERE CASE WHEN g.fields::text = excluded.fields::text THEN false
-           ELSE g.fields::jsonb <> excluded.fields::jsonb END
+WHERE json_differs(g.fields, excluded.fields)
 RETURNING g.citizen_id
 `
 
@@ -127,8 +126,6 @@ type BulkGoldenUpsertParams struct {
 }
 
 // Writes the golden records that changed, like GoldenUpsert, and returns whose changed.
-// The same text is the same document; only a different text is parsed to compare contents (a
-// document another writer laid out differently may still say the same).
 func (q *Queries) BulkGoldenUpsert(ctx context.Context, arg BulkGoldenUpsertParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, bulkGoldenUpsert, arg.CitizenIds, arg.Fields)
 	if err != nil {

@@ -82,8 +82,7 @@ const goldenUpsert = `-- name: GoldenUpsert :one
 INSERT INTO golden_records AS g (citizen_id, fields) VALUES ($1, $2)
 ON CONFLICT (citizen_id) DO UPDATE
 SET fields = excluded.fields, version = g.version + 1, updated_at = now()
-WHERE CASE WHEN g.fields::text = excluded.fields::text THEN false
-           ELSE g.fields::jsonb <> excluded.fields::jsonb END
+WHERE json_differs(g.fields, excluded.fields)
 RETURNING version
 `
 
@@ -93,8 +92,6 @@ type GoldenUpsertParams struct {
 }
 
 // Writes the golden record only when its fields changed, and reports whether they did.
-// The same text is the same document; only a different text is parsed to compare contents (a
-// document another writer laid out differently may still say the same).
 func (q *Queries) GoldenUpsert(ctx context.Context, arg GoldenUpsertParams) (int32, error) {
 	row := q.db.QueryRow(ctx, goldenUpsert, arg.CitizenID, arg.Fields)
 	var version int32
