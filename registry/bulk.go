@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/metrics"
 	"slices"
@@ -69,33 +70,6 @@ type bulkCand struct {
 	cmp matching.Comparison
 }
 
-// bulkIndex is the loader's view of the blocking-key index and of the records it has met: the
-// registry as it was when each key was first needed, plus everything the load has written since.
-type bulkIndex struct {
-	keys map[string]*keyEntry
-	recs map[int64]*knownRecord
-	// merged maps the citizens the load merged into others (see bridge) to their survivors:
-	// recs keeps the citizen a record had when the index learnt it.
-	merged map[uuid.UUID]uuid.UUID
-}
-
-// keyEntry is one blocking key: the records holding it, or only a lower bound of their number
-// when there are too many for the key to be usable (truncated).
-type keyEntry struct {
-	ids       []int64
-	count     int
-	truncated bool
-}
-
-type knownRecord struct {
-	norm    *matching.Normalized // compacted (Normalized.Compact): the index holds up to millions
-	citizen uuid.UUID
-}
-
-func newBulkIndex() *bulkIndex {
-	return &bulkIndex{keys: map[string]*keyEntry{}, recs: map[int64]*knownRecord{}, merged: map[uuid.UUID]uuid.UUID{}}
-}
-
 // bulkLoader writes chunks of one load.
 type bulkLoader struct {
 	s            *Service
@@ -110,9 +84,10 @@ type bulkLoader struct {
 	idx          *bulkIndex
 	inflight     []*chunkWrite // oldest first
 	lastStamp    time.Time     // the time the last committed chunk's rows carry
-	// maxKnown bounds the index's memory, in records (about 750 bytes each with their keys);
-	// past it the index is dropped and rebuilt from the database as later chunks need it.
-	maxKnown int
+	scratches    []*scratch    // the scoring workers', kept from chunk to chunk
+	// maxIndexBytes bounds the index's memory; past it the index is dropped and rebuilt from
+	// the database as later chunks need it.
+	maxIndexBytes int64
 }
 
 // maxChunkAttempts bounds the retries of a chunk that conflicted with a concurrent change.
@@ -178,11 +153,11 @@ func (l *bulkLoader) push(ctx context.Context, ch *rawChunk) ([]committedChunk, 
 			}
 			if err == nil {
 				l.start(ctx, ch, plan, sum)
-				if l.idx.full(l.maxKnown) {
+				if l.idx.full(l.maxIndexBytes) {
 					// Over its memory budget, the index starts again from the database, which must
 					// then hold everything decided so far.
 					l.s.log.Info("bulk load index over its memory budget: rebuilding it from the database",
-						"load_id", l.job, "records", len(l.idx.recs), "keys", len(l.idx.keys), "heap_live_mib", heapLiveMiB())
+						"load_id", l.job, "records", len(l.idx.known), "keys", len(l.idx.keys), "index_mib", l.idx.bytes>>20, "heap_live_mib", heapLiveMiB())
 					if err := l.settleAll(ctx, &done); err != nil && !errors.Is(err, errRedo) {
 						l.drain()
 						return done, err
@@ -391,7 +366,8 @@ func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, s
 	}
 	plan.lap("commit")
 	l.s.log.Debug("bulk load chunk committed", append([]any{"load_id", l.job, "chunk", ch.seq, "rows", len(ch.rows),
-		"pairs_scored", plan.scored.Load(), "pairs_kept", plan.kept(), "heap_live_mib", heapLiveMiB()}, plan.timings...)...)
+		"pairs_scored", plan.scored.Load(), "pairs_kept", plan.kept(), "index_mib", plan.indexMiB,
+		"heap_live_mib", heapLiveMiB()}, plan.timings...)...)
 	return nil
 }
 
@@ -498,10 +474,12 @@ type chunkPlan struct {
 	// members holds the records the touched existing citizens keep from before the chunk.
 	members map[uuid.UUID][]SourceRecord
 
-	// Phase timings and the pairs scored, for operators tuning a load (debug level).
-	start   time.Time
-	timings []any
-	scored  atomic.Int64
+	// Phase timings, the pairs scored and the index's estimated size once the chunk was applied,
+	// for operators tuning a load (debug level).
+	indexMiB int64
+	start    time.Time
+	timings  []any
+	scored   atomic.Int64
 }
 
 func (p *chunkPlan) lap(phase string) {
@@ -526,11 +504,11 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 	var limits []int
 	need := func(k string) {
 		rem := len(p.rems[k])
-		e, ok := idx.keys[k]
+		e, ok := idx.key(k)
 		// A truncated key is known to stay over the cap unless this chunk's updates drop
 		// enough of its records; then its exact records are needed after all.
 		limit := l.keyLimit(k)
-		if ok && (!e.truncated || e.count-rem > limit) {
+		if ok && (!e.truncated || int(e.count)-rem > limit) {
 			return
 		}
 		keys = append(keys, k)
@@ -551,23 +529,20 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 		}
 		for i, k := range keys {
 			ids := postings[k]
-			if len(ids) >= limits[i] {
-				idx.keys[k] = &keyEntry{count: len(ids), truncated: true}
-			} else {
-				idx.keys[k] = &keyEntry{ids: ids, count: len(ids)}
-			}
+			idx.setKey(k, ids, len(ids), len(ids) >= limits[i])
 		}
 	}
 	// Records that a usable key may offer as candidates and that are not in memory yet.
 	missing := map[int64]bool{}
+	var one [1]int32
 	for k := range p.adds {
-		e := idx.keys[k]
-		if e.truncated || e.count-len(p.rems[k]) > l.keyLimit(k) {
+		e, _ := idx.key(k)
+		if e.truncated || int(e.count)-len(p.rems[k]) > l.keyLimit(k) {
 			continue // over the cap at every row of this chunk
 		}
-		for _, id := range e.ids {
-			if _, ok := idx.recs[id]; !ok {
-				missing[id] = true
+		for _, s := range idx.postings(e, &one) {
+			if k := &idx.known[s]; !k.read() {
+				missing[k.id] = true
 			}
 		}
 	}
@@ -581,8 +556,7 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			return fmt.Errorf("read candidate records: %w", err)
 		}
 		for i := range recs {
-			norm := recs[i].Normalized.Compact()
-			idx.recs[recs[i].ID] = &knownRecord{norm: &norm, citizen: recs[i].CitizenID}
+			idx.learn(recs[i].ID, &recs[i].Normalized, recs[i].CitizenID)
 		}
 	}
 	return nil
@@ -604,16 +578,19 @@ func countUpTo(ps []int32, i int32) int {
 
 // scoreAll finds and scores every row's candidates on every CPU.
 func (p *chunkPlan) scoreAll() {
-	workers := runtime.GOMAXPROCS(0)
-	next := make(chan int, workers*2)
+	l := p.l
+	for len(l.scratches) < runtime.GOMAXPROCS(0) {
+		l.scratches = append(l.scratches, &scratch{})
+	}
+	next := make(chan int, len(l.scratches)*2)
 	var wg sync.WaitGroup
-	for range workers {
+	for _, s := range l.scratches {
+		s.grow(len(l.idx.known), len(p.work))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			seen := map[int64]struct{}{}
 			for i := range next {
-				p.scoreRow(int32(i), seen)
+				p.scoreRow(int32(i), s)
 			}
 		}()
 	}
@@ -626,54 +603,55 @@ func (p *chunkPlan) scoreAll() {
 
 // scoreRow does for one row what the submit path's candidate search and scoring do: the records
 // sharing a usable key with it as they stand at its turn, each compared with it.
-func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
+func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	l, idx := p.l, p.l.idx
 	r := &p.work[i]
-	clear(seen)
-	// A candidate is a record in the registry (pos < 0) or an earlier row of this chunk.
-	type candidate struct {
-		id  int64
-		pos int32
-	}
-	var cands []candidate
+	s.nextRow()
+	cands := s.cands[:0]
+	var one [1]int32
 	for _, k := range r.keys {
-		e := idx.keys[k]
+		e, _ := idx.key(k)
 		adds, rems := p.adds[k], p.rems[k]
-		if e.truncated || e.count-countUpTo(rems, i)+countUpTo(adds, i) > l.keyLimit(k) {
+		if e.truncated || int(e.count)-countUpTo(rems, i)+countUpTo(adds, i) > l.keyLimit(k) {
 			continue // too unselective at this row: the submit path skips it too
 		}
-		for _, id := range e.ids {
-			// The registry's version of a record this chunk updates is a candidate only before
-			// the update's row.
-			if pos, ok := p.updated[id]; ok && pos <= i {
+		for _, slot := range idx.postings(e, &one) {
+			if s.seenKnown[slot] == s.row {
 				continue
 			}
-			if _, dup := seen[id]; !dup {
-				seen[id] = struct{}{}
-				cands = append(cands, candidate{id: id, pos: -1})
+			s.seenKnown[slot] = s.row
+			// The registry's version of a record this chunk updates is a candidate only before
+			// the update's row.
+			if len(p.updated) > 0 {
+				if pos, ok := p.updated[idx.known[slot].id]; ok && pos <= i {
+					continue
+				}
 			}
+			cands = append(cands, candidate{slot: slot, pos: -1})
 		}
 		for _, pos := range adds {
 			if pos >= i {
 				break
 			}
-			id := p.work[pos].id
-			if _, dup := seen[id]; !dup {
-				seen[id] = struct{}{}
-				cands = append(cands, candidate{id: id, pos: pos})
+			if s.seenRow[pos] != s.row {
+				s.seenRow[pos] = s.row
+				cands = append(cands, candidate{slot: -1, pos: pos})
 			}
 		}
 	}
+	s.cands = cands
 	model := l.model
 	threshold := model.ReviewWeight() - 1e-6
 	r.cands = r.cands[:0]
 	for _, c := range cands {
 		// What normOf answers, without looking the record up in this chunk again.
 		var other *matching.Normalized
+		var id int64
 		if c.pos >= 0 {
-			other = &p.work[c.pos].norm
-		} else if k, ok := idx.recs[c.id]; ok {
-			other = k.norm
+			other, id = &p.work[c.pos].norm, p.work[c.pos].id
+		} else if k := &idx.known[c.slot]; k.read() {
+			s.words = k.norm.Unpack(&s.norm, s.words)
+			other, id = &s.norm, k.id
 		} else {
 			continue // no active link: the submit path's search does not see it either
 		}
@@ -685,11 +663,50 @@ func (p *chunkPlan) scoreRow(i int32, seen map[int64]struct{}) {
 		}
 		comparison := model.Compare(r.norm, *other)
 		if comparison.Probability >= model.ReviewProbability {
-			r.cands = append(r.cands, bulkCand{id: c.id, cmp: comparison})
+			r.cands = append(r.cands, bulkCand{id: id, cmp: comparison})
 		}
 	}
 	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmp.Compare(a.id, b.id) })
 	p.scored.Add(int64(len(cands)))
+}
+
+// candidate is a record in the registry (known[slot]) or an earlier row of the chunk (work[pos]).
+// Record IDs are unique within a chunk, and the two never name the same one: a record the chunk
+// updates is a candidate in its registry version before the update's row, in its new one after.
+type candidate struct {
+	slot, pos int32
+}
+
+// scratch is a scoring worker's reusable memory.
+type scratch struct {
+	// seenKnown and seenRow mark the candidates met for the row being scored (the row's
+	// number, counted by the worker from 1), by position in the index and in the chunk.
+	row                uint32
+	seenKnown, seenRow []uint32
+	cands              []candidate
+	norm               matching.Normalized // the candidate being scored, unpacked from the index
+	words              []string
+}
+
+// grow makes room for marks on known records and chunk rows. The marks of earlier chunks
+// stay: they are of rows before the current one.
+func (s *scratch) grow(known, rows int) {
+	if n := known - len(s.seenKnown); n > 0 {
+		s.seenKnown = append(s.seenKnown, make([]uint32, n)...)
+	}
+	if n := rows - len(s.seenRow); n > 0 {
+		s.seenRow = append(s.seenRow, make([]uint32, n)...)
+	}
+}
+
+// nextRow starts marking the candidates of another row.
+func (s *scratch) nextRow() {
+	if s.row == math.MaxUint32 {
+		clear(s.seenKnown)
+		clear(s.seenRow)
+		s.row = 0
+	}
+	s.row++
 }
 
 // plannedMerge is an automatic merge a row decided: retired joins survivor.
@@ -703,7 +720,7 @@ func (p *chunkPlan) citizenOf(id int64, i int32) uuid.UUID {
 	if pos, ok := p.pos[id]; ok && pos < i {
 		return p.survivor(p.citizen[pos])
 	}
-	if k, ok := p.l.idx.recs[id]; ok {
+	if k, ok := p.l.idx.record(id); ok {
 		return p.survivor(k.citizen)
 	}
 	return uuid.Nil
@@ -727,8 +744,9 @@ func (p *chunkPlan) normOf(id int64, i int32) *matching.Normalized {
 	if pos, ok := p.pos[id]; ok && pos < i {
 		return &p.work[pos].norm
 	}
-	if k, ok := p.l.idx.recs[id]; ok {
-		return k.norm
+	if k, ok := p.l.idx.record(id); ok {
+		n := k.norm.Normalized()
+		return &n
 	}
 	return nil
 }
@@ -759,7 +777,7 @@ func (p *chunkPlan) decide(ctx context.Context) error {
 		}
 		for _, c := range r.cands {
 			if _, inChunk := p.pos[c.id]; !inChunk {
-				if k, ok := l.idx.recs[c.id]; ok {
+				if k, ok := l.idx.record(c.id); ok {
 					ask = append(ask, k.citizen)
 				}
 			}
@@ -1212,44 +1230,24 @@ func (p *chunkPlan) apply() {
 	for i := range p.work {
 		r := &p.work[i]
 		for _, k := range r.oldKeys {
-			if e, ok := idx.keys[k]; ok {
-				if !e.truncated {
-					e.ids = slices.DeleteFunc(e.ids, func(id int64) bool { return id == r.id })
-				}
-				e.count--
-			}
+			idx.removePosting(k, r.id)
 		}
 	}
 	for i := range p.work {
 		r := &p.work[i]
+		idx.learn(r.id, &r.norm, p.citizen[i])
 		for _, k := range r.keys {
-			e := idx.keys[k]
-			e.count++
-			if !e.truncated {
-				e.ids = append(e.ids, r.id)
-				if e.count > 2*(l.keyLimit(k)+1) {
-					// Far over the cap: keep the count only (an update that brings it back
-					// under makes prepare read the key again).
-					e.ids, e.truncated = nil, true
-				}
-			}
+			idx.addPosting(k, r.id, l.keyLimit(k))
 		}
-		norm := r.norm.Compact()
-		idx.recs[r.id] = &knownRecord{norm: &norm, citizen: p.citizen[i]}
 	}
 	for retired, survivor := range p.merged {
 		idx.merged[retired] = survivor
 	}
+	p.indexMiB = idx.bytes >> 20
 }
 
 // keyLimit is how many records key may be held by and still be used, as in the submit path.
 func (l *bulkLoader) keyLimit(k string) int { return matching.KeyLimit(k, l.maxPerKey) }
-
-// full reports whether the index outgrew its memory budget.
-func (idx *bulkIndex) full(maxRecords int) bool {
-	// Keys outnumber records by about 1.5 and weigh about a third as much each.
-	return len(idx.recs)+len(idx.keys)/3 > maxRecords
-}
 
 // parallelFor runs fn(0..n-1) on every CPU.
 func parallelFor(n int, fn func(i int)) {

@@ -82,18 +82,16 @@ type LoadOptions struct {
 	Size int64
 	// ChunkRows is how many input rows go into one transaction and checkpoint (default 50,000).
 	ChunkRows int
-	// MaxIndexRecords bounds the loader's in-memory blocking index, in records (default
-	// 1,500,000, about 1.1 GB); past it the index is rebuilt from the database. Decisions do not
-	// depend on it, only speed and memory.
-	MaxIndexRecords int
+	// MaxIndexBytes bounds the memory of the loader's in-memory blocking index (default 1.5 GiB,
+	// some 3.5 million records with their keys); past it the index is rebuilt from the database.
+	// Decisions do not depend on it, only speed and memory.
+	MaxIndexBytes int64
 
 	job *LoadJob // run as this existing job (an upload)
 }
 
-// maxIndexRecords bounds the bulk loader's in-memory index, in records (about 750 bytes each
-// with their keys: some 1.1 GB at the bound); a load of a million rows into an empty registry
-// stays under it.
-const maxIndexRecords = 1_500_000
+// maxIndexBytes is LoadOptions.MaxIndexBytes' default.
+const maxIndexBytes = 3 << 29
 
 // DefaultChunkRows is LoadOptions.ChunkRows' default: large enough that per-chunk work (a few
 // set-wise reads, one transaction) is amortised, small enough that a resumed load redoes little
@@ -145,8 +143,8 @@ func (s *Service) Load(ctx context.Context, source string, r io.Reader, opts Loa
 	if opts.ChunkRows <= 0 {
 		opts.ChunkRows = DefaultChunkRows
 	}
-	if opts.MaxIndexRecords <= 0 {
-		opts.MaxIndexRecords = maxIndexRecords
+	if opts.MaxIndexBytes <= 0 {
+		opts.MaxIndexBytes = maxIndexBytes
 	}
 	if err := s.store.EnsureSource(ctx, source); err != nil {
 		return LoadSummary{}, fmt.Errorf("register source: %w", err)
@@ -260,7 +258,7 @@ func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
 	}
 	loader := &bulkLoader{
 		s: s, bs: run.bs, model: model, bounds: model.Bounds(), source: run.source, actor: run.opts.Actor, job: run.job.ID,
-		storeRejects: run.job.Kind == LoadKindUpload, maxPerKey: s.maxCan, idx: newBulkIndex(), maxKnown: run.opts.MaxIndexRecords,
+		storeRejects: run.job.Kind == LoadKindUpload, maxPerKey: s.maxCan, idx: newBulkIndex(), maxIndexBytes: run.opts.MaxIndexBytes,
 	}
 
 	parent := ctx

@@ -52,7 +52,7 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	} else {
 		limit = debug.SetMemoryLimit(-1)
 	}
-	indexRecords := indexBudget(limit)
+	indexBytes := indexBudget(limit)
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -76,7 +76,7 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	svc := db.service(log)
 
 	for _, name := range files {
-		sum, err := loadFile(ctx, svc, *source, name, stdin, *maxRejects, *chunkRows, indexRecords, stderr)
+		sum, err := loadFile(ctx, svc, *source, name, stdin, *maxRejects, *chunkRows, indexBytes, stderr)
 		writeSummary(stdout, name, *source, sum, err)
 		if err != nil {
 			return fmt.Errorf("load %s: %w", name, err)
@@ -98,16 +98,17 @@ func maxRecordsPerKey() int {
 // keep the live heap well below it).
 const loadMemoryLimit = 3 << 30
 
-// indexBudget is the bulk loader's in-memory index budget, in records, under a soft memory limit:
-// about half the limit at some 1 KiB a record with its keys, 1.5M records at the default 3 GiB.
-// A load into a registry of several million records runs faster with a larger GOMEMLIMIT: the
-// index then holds them all instead of being rebuilt from the database every few chunks. With
-// no limit (GOMEMLIMIT=off) the default budget stays.
-func indexBudget(limit int64) int {
+// indexBudget is the bulk loader's in-memory index budget, in bytes, under a soft memory limit:
+// half the limit, the rest being the chunks in flight and the garbage collector's headroom; at
+// the default 3 GiB some 3.5 million records with their keys. A load into a registry of more
+// records runs faster with a larger GOMEMLIMIT: the index then holds them all instead of being
+// rebuilt from the database every few chunks. With no limit (GOMEMLIMIT=off) the default budget
+// stays.
+func indexBudget(limit int64) int64 {
 	if limit <= 0 || limit == math.MaxInt64 {
 		limit = loadMemoryLimit
 	}
-	return int(min(limit/2048, math.MaxInt32))
+	return limit / 2
 }
 
 type fileSummary struct {
@@ -159,7 +160,7 @@ func rejectsPathFor(name string, ndjson bool) string {
 	return base + ext
 }
 
-func loadFile(ctx context.Context, svc *registry.Service, source, name string, stdin io.Reader, maxRejects, chunkRows, indexRecords int, stderr io.Writer) (fileSummary, error) {
+func loadFile(ctx context.Context, svc *registry.Service, source, name string, stdin io.Reader, maxRejects, chunkRows int, indexBytes int64, stderr io.Writer) (fileSummary, error) {
 	var in io.Reader = stdin
 	input, size := "-", int64(0)
 	if name != "-" {
@@ -190,7 +191,7 @@ func loadFile(ctx context.Context, svc *registry.Service, source, name string, s
 		Size:       size,
 		ChunkRows:  chunkRows,
 
-		MaxIndexRecords: indexRecords,
+		MaxIndexBytes: indexBytes,
 	})
 	progress.done()
 	if werr := rw.close(); werr != nil && err == nil {

@@ -77,12 +77,12 @@ not json
 func TestIndexBudgetFollowsTheMemoryLimit(t *testing.T) {
 	for _, c := range []struct {
 		limit int64
-		want  int
+		want  int64
 	}{
-		{3 << 30, 1_572_864},       // the default limit: the loader's documented 1.5M records
-		{12 << 30, 6_291_456},      // GOMEMLIMIT=12GiB: four times as many
-		{math.MaxInt64, 1_572_864}, // GOMEMLIMIT=off: no limit to follow, the default budget
-		{0, 1_572_864},
+		{3 << 30, 3 << 29},       // the default limit: the loader's documented 1.5 GiB
+		{12 << 30, 6 << 30},      // GOMEMLIMIT=12GiB: four times as much
+		{math.MaxInt64, 3 << 29}, // GOMEMLIMIT=off: no limit to follow, the default budget
+		{0, 3 << 29},
 	} {
 		if got := indexBudget(c.limit); got != c.want {
 			t.Errorf("indexBudget(%d) = %d, want %d", c.limit, got, c.want)

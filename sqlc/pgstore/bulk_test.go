@@ -241,10 +241,10 @@ func TestBulkLoadDecidesLikeOneByOne(t *testing.T) {
 		name      string
 		maxPerKey int
 		chunk     int
-		index     int // the index's memory budget, in records: small ones force rebuilds
+		index     int64 // the index's memory budget, in bytes: small ones force rebuilds
 	}{
 		{"default cap", 0, 300, 0},
-		{"small cap, index rebuilt from the database", 6, 170, 400},
+		{"small cap, index rebuilt from the database", 6, 170, 150_000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -252,7 +252,7 @@ func TestBulkLoadDecidesLikeOneByOne(t *testing.T) {
 			bulk, single := newFixtureWith(t, opts), newFixtureWith(t, opts)
 			for _, src := range []string{"dukcapil", "kemenkes", "kemendikbud", "kemensos", "djp"} {
 				path := filepath.Join(dir, src+".csv")
-				sum := bulkLoadWith(t, bulk, src, path, registry.LoadOptions{ChunkRows: tc.chunk, MaxIndexRecords: tc.index})
+				sum := bulkLoadWith(t, bulk, src, path, registry.LoadOptions{ChunkRows: tc.chunk, MaxIndexBytes: tc.index})
 				submitOneByOne(t, single, src, path)
 				sameState(t, "after "+src, stateOf(t, bulk), stateOf(t, single))
 				if sum.Loaded == 0 || sum.Loaded != sum.Linked+sum.Created+sum.Reviews {

@@ -1,0 +1,214 @@
+package registry
+
+import (
+	"hash/maphash"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/bangsa/registry/matching"
+)
+
+// bulkIndex is the loader's view of the blocking-key index and of the records it has met: the
+// registry as it was when each key was first needed, plus everything the load has written since.
+//
+// It holds millions of records at national scale, so it is laid out for memory, for the garbage
+// collector and for the scoring workers, which visit tens of millions of candidates a million
+// rows: keys are kept by a 128-bit hash (no string per key); a key's postings are positions in
+// known (a candidate is found without a map lookup), held in its entry while there is one;
+// records are packed (matching.Packed) in one slice. The maps hold no pointers and are never
+// traced; what is traced is one string a record and one slice a key held by several records.
+type bulkIndex struct {
+	seeds [2]maphash.Seed
+	keys  map[keyHash]keyEntry
+	lists [][]int32 // postings of keys held by more than one record; lists[0] is never used
+
+	slots  map[int64]int32         // record ID -> its position in known
+	known  []knownRecord           // every record a posting names, read from the database or not yet
+	merged map[uuid.UUID]uuid.UUID // citizens the load merged into others (see bridge) -> survivor
+
+	bytes int64 // an estimate of the memory held, for the budget
+}
+
+// keyHash is a blocking key's 128-bit hash: with tens of millions of keys the chance of two
+// sharing one is below 1e-20, so a key's postings are never another key's.
+type keyHash [2]uint64
+
+// keyEntry is one blocking key: the records holding it, or only a lower bound of their number
+// when there are too many for the key to be usable (truncated).
+type keyEntry struct {
+	one       int32  // the record, while the key is held by at most one and has no list
+	list      uint32 // the records, in lists, once it has been held by more than one
+	count     int32
+	truncated bool
+}
+
+// knownRecord is a record the index has met, with the citizen it had then (merged follows later
+// merges). A record a posting names but that was not read yet (or could not be: no active link)
+// has no norm.
+type knownRecord struct {
+	id      int64
+	norm    matching.Packed
+	citizen uuid.UUID
+}
+
+func (k *knownRecord) read() bool { return k.norm != "" }
+
+// The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known and
+// its map entry beside its packed text, and a posting in a list, each with the room that maps
+// and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap: 415
+// estimated for 424 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
+const (
+	keyBytes     = 72
+	recordBytes  = 96
+	postingBytes = 8
+)
+
+func newBulkIndex() *bulkIndex {
+	return &bulkIndex{
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		keys:  map[keyHash]keyEntry{}, lists: [][]int32{nil},
+		slots: map[int64]int32{}, merged: map[uuid.UUID]uuid.UUID{},
+	}
+}
+
+func (idx *bulkIndex) hash(k string) keyHash {
+	return keyHash{maphash.String(idx.seeds[0], k), maphash.String(idx.seeds[1], k)}
+}
+
+// key is the entry of blocking key k, if the index has it.
+func (idx *bulkIndex) key(k string) (keyEntry, bool) {
+	e, ok := idx.keys[idx.hash(k)]
+	return e, ok
+}
+
+// postings are the records holding e, as positions in known (none when truncated); one is room
+// for a single record, so that reading a key allocates nothing.
+func (idx *bulkIndex) postings(e keyEntry, one *[1]int32) []int32 {
+	switch {
+	case e.truncated:
+		return nil
+	case e.list != 0:
+		return idx.lists[e.list]
+	case e.count == 1:
+		one[0] = e.one
+		return one[:]
+	}
+	return nil
+}
+
+// setKey records what the registry holds for k: its records, or only that there are at least
+// count of them. Records the index has not met get a place in known, to be read before they are scored.
+func (idx *bulkIndex) setKey(k string, ids []int64, count int, truncated bool) {
+	h := idx.hash(k)
+	old, had := idx.keys[h]
+	if !had {
+		idx.bytes += keyBytes
+	}
+	if old.list != 0 {
+		idx.bytes -= int64(len(idx.lists[old.list])) * postingBytes
+		idx.lists[old.list] = nil
+	}
+	e := keyEntry{count: int32(count), truncated: truncated}
+	switch {
+	case truncated:
+	case len(ids) == 1:
+		e.one = idx.slot(ids[0])
+	case len(ids) > 1:
+		slots := make([]int32, len(ids))
+		for i, id := range ids {
+			slots[i] = idx.slot(id)
+		}
+		e.list = idx.newList(slots)
+	}
+	idx.keys[h] = e
+}
+
+func (idx *bulkIndex) newList(slots []int32) uint32 {
+	idx.lists = append(idx.lists, slots)
+	idx.bytes += int64(len(slots)) * postingBytes
+	return uint32(len(idx.lists) - 1)
+}
+
+// slot is record id's position in known, given one if it has none yet.
+func (idx *bulkIndex) slot(id int64) int32 {
+	if s, ok := idx.slots[id]; ok {
+		return s
+	}
+	s := int32(len(idx.known))
+	idx.slots[id] = s
+	idx.known = append(idx.known, knownRecord{id: id})
+	idx.bytes += recordBytes
+	return s
+}
+
+// addPosting records that record id now holds k, which the index has. A key far over its limit
+// keeps its count only: an update that brings it back under makes prepare read it again.
+func (idx *bulkIndex) addPosting(k string, id int64, limit int) {
+	s := idx.slot(id)
+	h := idx.hash(k)
+	e, ok := idx.keys[h]
+	if !ok {
+		idx.bytes += keyBytes
+	}
+	e.count++
+	switch {
+	case e.truncated:
+	case int(e.count) > 2*(limit+1):
+		if e.list != 0 {
+			idx.bytes -= int64(len(idx.lists[e.list])) * postingBytes
+			idx.lists[e.list] = nil
+		}
+		e.list, e.one, e.truncated = 0, 0, true
+	case e.list != 0:
+		idx.lists[e.list] = append(idx.lists[e.list], s)
+		idx.bytes += postingBytes
+	case e.count == 1:
+		e.one = s
+	default:
+		e.list, e.one = idx.newList([]int32{e.one, s}), 0
+	}
+	idx.keys[h] = e
+}
+
+// removePosting records that record id no longer holds k.
+func (idx *bulkIndex) removePosting(k string, id int64) {
+	h := idx.hash(k)
+	e, ok := idx.keys[h]
+	if !ok {
+		return
+	}
+	e.count--
+	s, known := idx.slots[id]
+	switch {
+	case e.truncated || !known:
+	case e.list != 0:
+		before := len(idx.lists[e.list])
+		idx.lists[e.list] = slices.DeleteFunc(idx.lists[e.list], func(x int32) bool { return x == s })
+		idx.bytes -= int64(before-len(idx.lists[e.list])) * postingBytes
+	case e.one == s:
+		e.one = 0
+	}
+	idx.keys[h] = e
+}
+
+// record is what the index read of record id.
+func (idx *bulkIndex) record(id int64) (knownRecord, bool) {
+	if s, ok := idx.slots[id]; ok && idx.known[s].read() {
+		return idx.known[s], true
+	}
+	return knownRecord{}, false
+}
+
+// learn records record id's normalised form and citizen, replacing what the index knew of it.
+func (idx *bulkIndex) learn(id int64, norm *matching.Normalized, citizen uuid.UUID) {
+	k := &idx.known[idx.slot(id)]
+	packed := norm.Pack()
+	idx.bytes += int64(len(packed) - len(k.norm))
+	k.norm, k.citizen = packed, citizen
+}
+
+// full reports whether the index outgrew its memory budget.
+func (idx *bulkIndex) full(maxBytes int64) bool {
+	return idx.bytes > maxBytes
+}
