@@ -27,7 +27,7 @@ func (bd *ScoreBounds) ScoreAtLeast(a, b *Normalized, floor float64) (w float64,
 			return bound, false
 		}
 		r := fieldSpecs[i].compare(x, y, m)
-		fw := m.fieldWeight(i, m.fieldParams(i), r, x, y)
+		fw := m.fieldWeight(i, m.fieldParams(i), bd.levels[i], r, x, y)
 		if h := bd.slot[i]; h >= 0 {
 			ub[h] = fw
 			hb = bd.household(&ub)
@@ -85,6 +85,9 @@ type ScoreBounds struct {
 	// slack absorbs the rounding of summing the same weights in another
 	// order than Score: far more than the error, far less than any decision.
 	slack float64
+	// levels[i] holds levelWeight of field i's levels: the very values Score
+	// computes, a logarithm each, computed once.
+	levels [maxFields][]float64
 }
 
 // Bounds computes the model's score bounds, for ScoreAtLeast.
@@ -101,6 +104,12 @@ func newScoreBounds(m *Model) *ScoreBounds {
 	scale := math.Abs(m.PriorWeight)
 	var maxima [maxFields]float64
 	for i := range fieldSpecs {
+		if fp := m.fieldParams(i); fp != nil {
+			bd.levels[i] = make([]float64, len(fp.Levels))
+			for l := range fp.Levels {
+				bd.levels[i][l] = levelWeight(&fp.Levels[l])
+			}
+		}
 		hi, lo := m.fieldRange(i)
 		maxima[i] = hi
 		scale += math.Max(hi, -lo)

@@ -222,13 +222,20 @@ func clampAbs(x, limit float64) float64 {
 
 // rawWeight is a level's weight with its term-frequency adjustment. An
 // agreement (the exact level, or identical values at any level) never weighs
-// below 0, so that a missing value never beats an agreeing one.
-func (m *Model) rawWeight(fp *FieldParams, r cmpResult) float64 {
+// below 0, so that a missing value never beats an agreeing one. levels holds
+// levelWeight of fp's levels when a caller scoring millions of pairs computed
+// them once (ScoreBounds), nil otherwise.
+func (m *Model) rawWeight(fp *FieldParams, levels []float64, r cmpResult) float64 {
 	if r.level == levelMissing || fp == nil || r.level >= len(fp.Levels) {
 		return 0
 	}
 	lp := &fp.Levels[r.level]
-	w := levelWeight(lp)
+	var w float64
+	if levels != nil {
+		w = levels[r.level]
+	} else {
+		w = levelWeight(lp)
+	}
 	if lp.Fixed {
 		return w
 	}
@@ -246,12 +253,12 @@ func (m *Model) rawWeight(fp *FieldParams, r cmpResult) float64 {
 // (Splink's formulation: u is replaced by the value's frequency). A partial
 // agreement never weighs more than either record compared with itself,
 // which keeps "a record matches itself best" true under any parameters.
-func (m *Model) fieldWeight(i int, fp *FieldParams, r cmpResult, a, b *Normalized) float64 {
-	w := m.rawWeight(fp, r)
+func (m *Model) fieldWeight(i int, fp *FieldParams, levels []float64, r cmpResult, a, b *Normalized) float64 {
+	w := m.rawWeight(fp, levels, r)
 	if w <= 0 || r.level == 0 || r.identical {
 		return w
 	}
-	return math.Min(w, math.Min(m.rawWeight(fp, selfResult(i, a, m)), m.rawWeight(fp, selfResult(i, b, m))))
+	return math.Min(w, math.Min(m.rawWeight(fp, levels, selfResult(i, a, m)), m.rawWeight(fp, levels, selfResult(i, b, m))))
 }
 
 // ordered returns the pair in a canonical order so that every comparator
@@ -312,7 +319,7 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 		spec := &fieldSpecs[i]
 		fp := m.fieldParams(i)
 		r := spec.compare(x, y, m)
-		w := m.fieldWeight(i, fp, r, x, y)
+		w := m.fieldWeight(i, fp, nil, r, x, y)
 		level := "missing"
 		if r.level != levelMissing {
 			level = spec.levels[r.level]
@@ -353,7 +360,7 @@ func (m *Model) Score(a, b *Normalized) float64 {
 	for i := range fieldSpecs {
 		r := fieldSpecs[i].compare(x, y, m)
 		fp := m.fieldParams(i)
-		ws[i], lv[i] = m.fieldWeight(i, fp, r, x, y), r.level
+		ws[i], lv[i] = m.fieldWeight(i, fp, nil, r, x, y), r.level
 		if r.level != levelMissing && fp != nil && r.level < len(fp.Levels) && fp.Levels[r.level].Veto {
 			veto = true
 		}

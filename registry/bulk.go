@@ -620,14 +620,18 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 				continue
 			}
 			s.seenKnown[slot] = s.row
+			k := &idx.known[slot]
+			if !k.read() {
+				continue // no active link: the submit path's search does not see it either
+			}
 			// The registry's version of a record this chunk updates is a candidate only before
 			// the update's row.
 			if len(p.updated) > 0 {
-				if pos, ok := p.updated[idx.known[slot].id]; ok && pos <= i {
+				if pos, ok := p.updated[k.id]; ok && pos <= i {
 					continue
 				}
 			}
-			cands = append(cands, candidate{slot: slot, pos: -1})
+			cands = append(cands, candidate{norm: k.norm, id: k.id, pos: -1})
 		}
 		for _, pos := range adds {
 			if pos >= i {
@@ -635,25 +639,31 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 			}
 			if s.seenRow[pos] != s.row {
 				s.seenRow[pos] = s.row
-				cands = append(cands, candidate{slot: -1, pos: pos})
+				cands = append(cands, candidate{id: p.work[pos].id, pos: pos})
 			}
 		}
 	}
 	s.cands = cands
+	// The candidates' records lie anywhere in a heap of gigabytes: read one after another as
+	// they are scored, each is a wait for memory. Touched first, in a loop of independent
+	// reads, the processor waits for many at once, and scoring then finds them in its cache.
+	var touch byte
+	for _, c := range cands {
+		if n := len(c.norm); n > 0 {
+			touch += c.norm[0] + c.norm[n/2] + c.norm[n-1]
+		}
+	}
+	s.touch += touch
 	model := l.model
 	threshold := model.ReviewWeight() - 1e-6
 	r.cands = r.cands[:0]
 	for _, c := range cands {
-		// What normOf answers, without looking the record up in this chunk again.
-		var other *matching.Normalized
-		var id int64
+		// What normOf answers, without looking the record up again.
+		other := &s.norm
 		if c.pos >= 0 {
-			other, id = &p.work[c.pos].norm, p.work[c.pos].id
-		} else if k := &idx.known[c.slot]; k.read() {
-			s.words = k.norm.Unpack(&s.norm, s.words)
-			other, id = &s.norm, k.id
+			other = &p.work[c.pos].norm
 		} else {
-			continue // no active link: the submit path's search does not see it either
+			s.words = c.norm.Unpack(&s.norm, s.words)
 		}
 		// Only pairs reaching the threshold are kept, so their exact score is all that matters:
 		// ScoreAtLeast gives Score's very value for those (and ok exactly when Score reaches
@@ -663,18 +673,21 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 		}
 		comparison := model.Compare(r.norm, *other)
 		if comparison.Probability >= model.ReviewProbability {
-			r.cands = append(r.cands, bulkCand{id: id, cmp: comparison})
+			r.cands = append(r.cands, bulkCand{id: c.id, cmp: comparison})
 		}
 	}
 	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmp.Compare(a.id, b.id) })
 	p.scored.Add(int64(len(cands)))
 }
 
-// candidate is a record in the registry (known[slot]) or an earlier row of the chunk (work[pos]).
-// Record IDs are unique within a chunk, and the two never name the same one: a record the chunk
-// updates is a candidate in its registry version before the update's row, in its new one after.
+// candidate is a record in the registry (with its packed form) or an earlier row of the chunk
+// (work[pos]). Record IDs are unique within a chunk, and the two never name the same one: a
+// record the chunk updates is a candidate in its registry version before the update's row, in
+// its new one after.
 type candidate struct {
-	slot, pos int32
+	norm matching.Packed
+	id   int64
+	pos  int32 // -1 for a record in the registry
 }
 
 // scratch is a scoring worker's reusable memory.
@@ -686,6 +699,7 @@ type scratch struct {
 	cands              []candidate
 	norm               matching.Normalized // the candidate being scored, unpacked from the index
 	words              []string
+	touch              byte // what reading the candidates ahead read, kept so that it is done
 }
 
 // grow makes room for marks on known records and chunk rows. The marks of earlier chunks
