@@ -60,6 +60,29 @@ func TestDoubtfulNIKGoesToReview(t *testing.T) {
 	}
 }
 
+// Two people of one district born the same day whose NIKs differ by one digit of the year (one
+// record's NIK mistyped, or simply the neighbour's serial 0001): with names that have nothing in
+// common the NIK's near-agreement is no identity, and a steward decides. The same pair with one
+// name is a mistyped NIK on a person's own records, and links.
+func TestNearNIKWithAnotherNameGoesToReview(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	a := Record{NIK: "1502055902840001", FullName: "Aisyah", Sex: "P", BirthDate: "1985-02-19", BirthPlace: "Merangin",
+		Address: "Jl. Asia Afrika No. 19 RT 011 RW 003", Village: "Dusun Baru", District: "Tabir",
+		City: "Kabupaten Merangin", Province: "Jambi", Postcode: "37350"}
+	b := a
+	b.NIK, b.FullName = "1502055902850001", "Retno"
+	b.Address, b.Village = "Jl. Rajiman No. 47 RT 002 RW 001", "Pasar Rantau Panjang"
+	c := m.Compare(normT(t, a), normT(t, b))
+	if c.Probability >= m.LinkProbability {
+		t.Errorf("NIKs one digit apart, names with nothing in common: p = %.4f, want below the link threshold: %+v", c.Probability, c.Fields)
+	}
+	b.FullName = a.FullName
+	if c := m.Compare(normT(t, a), normT(t, b)); c.Probability < m.LinkProbability {
+		t.Errorf("NIKs one digit apart, the same name, date and district: p = %.4f, want a link", c.Probability)
+	}
+}
+
 func cand(id string, p float64) Candidate {
 	return Candidate{ID: id, Comparison: Comparison{Probability: p, Weight: weightOf(p)}}
 }

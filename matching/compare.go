@@ -103,8 +103,9 @@ const (
 	fieldEmail
 )
 
-// The "else" levels of the NIK and birth-date comparisons (see fieldSpecs).
+// Levels of the comparisons that the rules below name (see fieldSpecs).
 const (
+	nikLevelEdit1    = 2
 	nikLevelElse     = 4
 	nameLevelPartial = 4
 	nameLevelElse    = 6
@@ -183,7 +184,7 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 			return lv(3)
 		}
 		if withinOneEdit(x, y) {
-			return lv(2)
+			return lv(nikLevelEdit1)
 		}
 		return lv(3)
 	}
@@ -202,9 +203,9 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 		return lv(nikLevelElse)
 	}
 	if withinOneEdit(x, y) {
-		return lv(2)
+		return lv(nikLevelEdit1)
 	}
-	return lv(4)
+	return lv(nikLevelElse)
 }
 
 // statedFullDate reports whether n states a full birth date of its own (not
@@ -243,14 +244,26 @@ func borrowedNIK(x, y *Normalized, lv *[maxFields]int) bool {
 		lv[fieldBirthDate] == dateLevelElse && (statedFullDate(x) || statedFullDate(y))
 }
 
-// doubtfulNIK reports a shared NIK that is nearly the pair's only evidence
-// of identity: the names share at most one word, and nothing else personal
-// agrees firmly: the birth dates differ within a year, the birth places
-// differ, or one record's birth date is the one the NIK encodes (so an
-// agreeing date only repeats the NIK). A record carrying a relative's NIK
-// looks like this; so does a person recorded under a nickname. Either way a
-// steward decides (Model.capOf).
+// doubtfulNIK reports NIK agreement that is nearly the pair's only evidence
+// of identity, so that a steward decides (Model.capOf).
+//
+// A shared NIK on records whose names share at most one word, where nothing
+// else personal agrees firmly: the birth dates differ within a year, the
+// birth places differ, or one record's birth date is the one the NIK encodes
+// (so an agreeing date only repeats the NIK). A record carrying a relative's
+// NIK looks like this; so does a person recorded under a nickname.
+//
+// Or valid NIKs one edit apart on records whose names have nothing in common.
+// Serials restart at 0001 for every district and birth date, so one slipped
+// digit in a NIK's date or region often spells another person's real NIK,
+// of someone born on the day the record states, nearby: a typo's evidence
+// that a neighbour shares by construction, and the more people a registry
+// holds, the more such neighbours there are. A person's own records with a
+// mistyped NIK keep something of the name.
 func doubtfulNIK(x, y *Normalized, lv *[maxFields]int) bool {
+	if lv[fieldNIK] == nikLevelEdit1 && lv[fieldName] >= nameLevelElse && x.NIKValid && y.NIKValid {
+		return true
+	}
 	if !sharedNIKOtherName(x, lv) {
 		return false
 	}
