@@ -98,7 +98,8 @@ func (idx *bulkIndex) postings(e keyEntry, one *[1]int32) []int32 {
 }
 
 // setKey records what the registry holds for k: its records, or only that there are at least
-// count of them. Records the index has not met get a place in known, to be read before they are scored.
+// count of them. Records the index has not met get a place in known, to be read before they are
+// scored.
 func (idx *bulkIndex) setKey(k string, ids []int64, count int, truncated bool) {
 	h := idx.hash(k)
 	old, had := idx.keys[h]
