@@ -90,8 +90,8 @@ type LoadOptions struct {
 	job *LoadJob // run as this existing job (an upload)
 }
 
-// maxIndexBytes is LoadOptions.MaxIndexBytes' default.
-const maxIndexBytes = 3 << 29
+// DefaultMaxIndexBytes is LoadOptions.MaxIndexBytes' default.
+const DefaultMaxIndexBytes = 3 << 29
 
 // DefaultChunkRows is LoadOptions.ChunkRows' default: large enough that per-chunk work (a few
 // set-wise reads, one transaction) is amortised, small enough that a resumed load redoes little
@@ -144,7 +144,7 @@ func (s *Service) Load(ctx context.Context, source string, r io.Reader, opts Loa
 		opts.ChunkRows = DefaultChunkRows
 	}
 	if opts.MaxIndexBytes <= 0 {
-		opts.MaxIndexBytes = maxIndexBytes
+		opts.MaxIndexBytes = DefaultMaxIndexBytes
 	}
 	if err := s.store.EnsureSource(ctx, source); err != nil {
 		return LoadSummary{}, fmt.Errorf("register source: %w", err)

@@ -102,11 +102,11 @@ const loadMemoryLimit = 3 << 30
 // half the limit, the rest being the chunks in flight and the garbage collector's headroom; at
 // the default 3 GiB some 3.5 million records with their keys. A load into a registry of more
 // records runs faster with a larger GOMEMLIMIT: the index then holds them all instead of being
-// rebuilt from the database every few chunks. With no limit (GOMEMLIMIT=off) the default budget
-// stays.
+// rebuilt from the database every few chunks. With no limit (GOMEMLIMIT=off) the loader's
+// default budget stays.
 func indexBudget(limit int64) int64 {
 	if limit <= 0 || limit == math.MaxInt64 {
-		limit = loadMemoryLimit
+		return registry.DefaultMaxIndexBytes
 	}
 	return limit / 2
 }
