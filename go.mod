@@ -8,6 +8,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/sqlc-dev/pqtype v0.3.0
+	github.com/vgarvardt/pgx-google-uuid/v5 v5.6.0
 	github.com/xrash/smetrics v0.0.0-20250705151800-55b8f293f342
 	golang.org/x/text v0.44.0
 	golang.org/x/time v0.16.0

@@ -106,6 +106,7 @@ func openDB(ctx context.Context, d dbFlags, log *slog.Logger, migrate bool) (*da
 	}
 	cfg.MaxConns = max(cfg.MaxConns, 32)
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	pgstore.ConfigurePool(cfg)
 	if db.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		db.close(ctx)
 		return nil, fmt.Errorf("connect: %w", err)

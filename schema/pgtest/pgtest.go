@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/bangsa/registry/schema"
+	"github.com/bangsa/registry/sqlc/pgstore"
 )
 
 // EnvURL names a PostgreSQL server (superuser or CREATEDB role) to use instead of a private cluster.
@@ -112,10 +113,16 @@ func createDatabase(t testing.TB, options string) string {
 	return cfg.ConnString() + " dbname=" + name
 }
 
-// NewPool returns a pool on a fresh, migrated database that lives as long as the test.
+// NewPool returns a pool on a fresh, migrated database that lives as long as the test,
+// configured as the registry's commands configure theirs.
 func NewPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), NewDatabase(t))
+	cfg, err := pgxpool.ParseConfig(NewDatabase(t))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	pgstore.ConfigurePool(cfg)
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("pgtest: connect: %v", err)
 	}
