@@ -30,7 +30,8 @@ func migrate(t *testing.T, conn *pgx.Conn, from, to int) {
 }
 
 // TestGoldenRecordsKeepTheirContentThroughMigration6 writes golden records in the form used before
-// migration 6 (provenance repeated in every field), migrates, and reads them back in the new form:
+// migration 6 (provenance repeated in every field), migrates through every later migration (9
+// regroups the fields again), and reads them back in the current form:
 // same values and provenance, and re-encoding them gives the same document, so the first write
 // after an upgrade does not make a new version of every golden record.
 func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
@@ -78,7 +79,7 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 		}
 	}
 
-	migrate(t, conn, 6, 7)
+	migrate(t, conn, 6, schema.Latest())
 
 	for id, fields := range want {
 		var doc []byte
@@ -108,6 +109,94 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !same {
+			t.Errorf("re-encoded golden record differs from the migrated one:\n%s\n%s", again, doc)
+		}
+	}
+}
+
+// TestGoldenRecordsKeepTheirContentThroughMigration9 writes golden records as the registry wrote
+// them between migrations 6 and 9 (each field naming its record and rule), migrates, and reads
+// them back grouped: same values and provenance, and re-encoding them gives the same content.
+func TestGoldenRecordsKeepTheirContentThroughMigration9(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewEmptyDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	migrate(t, conn, 1, 8)
+
+	nik := registry.EphemeralNIKCipher()
+	sealed, err := nik.Seal("3171234567890123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1 := time.Date(2026, 3, 1, 8, 30, 0, 123456000, time.UTC)
+	t2 := time.Date(2026, 5, 9, 17, 0, 0, 0, time.UTC)
+	twoSources, oneSource, none := uuid.New(), uuid.New(), uuid.New()
+	docs := map[uuid.UUID]string{
+		twoSources: `{"records":[{"record_id":4,"source":"kemenkes","local_id":"K-7","since":"2026-05-09T17:00:00Z"},` +
+			`{"record_id":11,"source":"dukcapil","local_id":"D-1","since":"2026-03-01T08:30:00.123456Z"}],` +
+			`"fields":{"full_name":{"value":"Siti Rahayu","from":1,"rule":"trust:dukcapil"},` +
+			`"nik":{"value":"` + sealed + `","from":1,"rule":"trust:dukcapil"},` +
+			`"phone":{"value":"+6281234567890","from":0,"rule":"most_recent"},` +
+			`"address":{"value":"Jl. Melati 3","from":0,"rule":"trust:kemenkes"}}}`,
+		oneSource: `{"records":[{"record_id":12,"source":"dukcapil","local_id":"D-2","since":"2026-03-01T08:30:00.123456Z"}],` +
+			`"fields":{"full_name":{"value":"Budi","from":0,"rule":"trust:dukcapil"},"sex":{"value":"M","from":0,"rule":"trust:dukcapil"}}}`,
+		none: `{"records":[],"fields":{}}`,
+	}
+	want := map[uuid.UUID]map[string]registry.GoldenValue{
+		twoSources: {
+			"full_name": {Value: "Siti Rahayu", Source: "dukcapil", LocalID: "D-1", RecordID: 11, Rule: "trust:dukcapil", Since: t1},
+			"nik":       {Value: "3171234567890123", Source: "dukcapil", LocalID: "D-1", RecordID: 11, Rule: "trust:dukcapil", Since: t1},
+			"phone":     {Value: "+6281234567890", Source: "kemenkes", LocalID: "K-7", RecordID: 4, Rule: "most_recent", Since: t2},
+			"address":   {Value: "Jl. Melati 3", Source: "kemenkes", LocalID: "K-7", RecordID: 4, Rule: "trust:kemenkes", Since: t2},
+		},
+		oneSource: {
+			"full_name": {Value: "Budi", Source: "dukcapil", LocalID: "D-2", RecordID: 12, Rule: "trust:dukcapil", Since: t1},
+			"sex":       {Value: "M", Source: "dukcapil", LocalID: "D-2", RecordID: 12, Rule: "trust:dukcapil", Since: t1},
+		},
+		none: {},
+	}
+	for id, doc := range docs {
+		if _, err := conn.Exec(ctx, `INSERT INTO citizens (id) VALUES ($1)`, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO golden_records (citizen_id, fields) VALUES ($1, $2)`, id, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	migrate(t, conn, 9, schema.Latest())
+
+	for id, fields := range want {
+		var doc []byte
+		if err := conn.QueryRow(ctx, `SELECT fields FROM golden_records WHERE citizen_id = $1`, id).Scan(&doc); err != nil {
+			t.Fatal(err)
+		}
+		got, err := pgstore.DecodeGolden(nik, doc)
+		if err != nil {
+			t.Fatalf("decode %s: %v", doc, err)
+		}
+		if len(got) != len(fields) {
+			t.Fatalf("migrated golden record has %d fields, want %d: %s", len(got), len(fields), doc)
+		}
+		for k, w := range fields {
+			if g := got[k]; g.Value != w.Value || g.Source != w.Source || g.LocalID != w.LocalID || g.RecordID != w.RecordID ||
+				g.Rule != w.Rule || !g.Since.Equal(w.Since) {
+				t.Errorf("field %s after migration = %+v, want %+v", k, g, w)
+			}
+		}
+		again, err := pgstore.EncodeGolden(nik, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var differs bool
+		if err := conn.QueryRow(ctx, `SELECT json_differs(fields, $2) FROM golden_records WHERE citizen_id = $1`, id, string(again)).Scan(&differs); err != nil {
+			t.Fatal(err)
+		}
+		if differs {
 			t.Errorf("re-encoded golden record differs from the migrated one:\n%s\n%s", again, doc)
 		}
 	}
