@@ -31,26 +31,12 @@ func migrate(t *testing.T, conn *pgx.Conn, from, to int) {
 
 // TestGoldenRecordsKeepTheirContentThroughMigration6 writes golden records in the form used before
 // migration 6 (provenance repeated in every field), migrates through every later migration (9
-// regroups the fields again), and reads them back in the current form:
-// same values and provenance, and re-encoding them gives the same document, so the first write
-// after an upgrade does not make a new version of every golden record.
+// regroups the fields again), and reads them back in the current form (checkMigratedGoldens).
 func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.NewEmptyDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	migrate(t, conn, 1, 5)
-
-	nik := registry.EphemeralNIKCipher()
-	sealed, err := nik.Seal("3171234567890123")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t1 := time.Date(2026, 3, 1, 8, 30, 0, 123456000, time.UTC)
-	t2 := time.Date(2026, 5, 9, 17, 0, 0, 0, time.UTC)
+	conn, nik, sealed := goldenMigrationStart(t, 5)
+	t1, t2 := goldenTimes()
 	want := map[uuid.UUID]map[string]registry.GoldenValue{
 		uuid.New(): {
 			"full_name": {Value: "Siti Rahayu", Source: "dukcapil", LocalID: "D-1", RecordID: 11, Rule: "trust:dukcapil", Since: t1},
@@ -80,60 +66,17 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 	}
 
 	migrate(t, conn, 6, schema.Latest())
-
-	for id, fields := range want {
-		var doc []byte
-		if err := conn.QueryRow(ctx, `SELECT fields FROM golden_records WHERE citizen_id = $1`, id).Scan(&doc); err != nil {
-			t.Fatal(err)
-		}
-		got, err := pgstore.DecodeGolden(nik, doc)
-		if err != nil {
-			t.Fatalf("decode %s: %v", doc, err)
-		}
-		if len(got) != len(fields) {
-			t.Fatalf("migrated golden record has %d fields, want %d: %s", len(got), len(fields), doc)
-		}
-		for k, w := range fields {
-			g := got[k]
-			if g.Value != w.Value || g.Source != w.Source || g.LocalID != w.LocalID || g.RecordID != w.RecordID ||
-				g.Rule != w.Rule || !g.Since.Equal(w.Since) {
-				t.Errorf("field %s after migration = %+v, want %+v", k, g, w)
-			}
-		}
-		again, err := pgstore.EncodeGolden(nik, got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var same bool
-		if err := conn.QueryRow(ctx, `SELECT fields::jsonb = $2::jsonb FROM golden_records WHERE citizen_id = $1`, id, again).Scan(&same); err != nil {
-			t.Fatal(err)
-		}
-		if !same {
-			t.Errorf("re-encoded golden record differs from the migrated one:\n%s\n%s", again, doc)
-		}
-	}
+	checkMigratedGoldens(t, conn, nik, want)
 }
 
 // TestGoldenRecordsKeepTheirContentThroughMigration9 writes golden records as the registry wrote
 // them between migrations 6 and 9 (each field naming its record and rule), migrates, and reads
-// them back grouped: same values and provenance, and re-encoding them gives the same content.
+// them back grouped (checkMigratedGoldens).
 func TestGoldenRecordsKeepTheirContentThroughMigration9(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.NewEmptyDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	migrate(t, conn, 1, 8)
-
-	nik := registry.EphemeralNIKCipher()
-	sealed, err := nik.Seal("3171234567890123")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t1 := time.Date(2026, 3, 1, 8, 30, 0, 123456000, time.UTC)
-	t2 := time.Date(2026, 5, 9, 17, 0, 0, 0, time.UTC)
+	conn, nik, sealed := goldenMigrationStart(t, 8)
+	t1, t2 := goldenTimes()
 	twoSources, oneSource, none := uuid.New(), uuid.New(), uuid.New()
 	docs := map[uuid.UUID]string{
 		twoSources: `{"records":[{"record_id":4,"source":"kemenkes","local_id":"K-7","since":"2026-05-09T17:00:00Z"},` +
@@ -169,7 +112,39 @@ func TestGoldenRecordsKeepTheirContentThroughMigration9(t *testing.T) {
 	}
 
 	migrate(t, conn, 9, schema.Latest())
+	checkMigratedGoldens(t, conn, nik, want)
+}
 
+// goldenMigrationStart returns a connection to a new database migrated up to version upto, a NIK
+// cipher and a NIK it sealed, for tests that write golden records as an older registry did.
+func goldenMigrationStart(t *testing.T, upto int) (*pgx.Conn, *registry.NIKCipher, string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewEmptyDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	migrate(t, conn, 1, upto)
+	nik := registry.EphemeralNIKCipher()
+	sealed, err := nik.Seal("3171234567890123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn, nik, sealed
+}
+
+// goldenTimes are two "since" times of golden values: one with microseconds, one without.
+func goldenTimes() (time.Time, time.Time) {
+	return time.Date(2026, 3, 1, 8, 30, 0, 123456000, time.UTC), time.Date(2026, 5, 9, 17, 0, 0, 0, time.UTC)
+}
+
+// checkMigratedGoldens reads migrated golden records back: the values and provenance of want, and
+// re-encoding them gives the same content (json_differs, as the store compares on write), so the
+// first write after an upgrade does not make a new version of every golden record.
+func checkMigratedGoldens(t *testing.T, conn *pgx.Conn, nik *registry.NIKCipher, want map[uuid.UUID]map[string]registry.GoldenValue) {
+	t.Helper()
+	ctx := context.Background()
 	for id, fields := range want {
 		var doc []byte
 		if err := conn.QueryRow(ctx, `SELECT fields FROM golden_records WHERE citizen_id = $1`, id).Scan(&doc); err != nil {
