@@ -3,8 +3,9 @@
 -- Each field named its record (by index) and its rule: for a citizen known from one source, the
 -- same record and rule a dozen times, 40 % of the document. Fields now sit in groups, one per
 -- record and rule: {"records": [...], "groups": [{"from": 0, "rule": "...", "fields": {name:
--- value}}]}. The registry compares documents by content when their text differs
--- (json_differs), so the layout PostgreSQL writes here equals the registry's own encoding.
+-- value}}]}. Where the text of two documents differs the registry compares their content
+-- (json_differs), so a document laid out here by PostgreSQL equals the registry's own encoding of
+-- the same golden record, and the first write after this migration makes no new version.
 UPDATE golden_records g
 SET fields = json_build_object(
     'records', g.fields -> 'records',
