@@ -34,7 +34,6 @@ func migrate(t *testing.T, conn *pgx.Conn, from, to int) {
 // regroups the fields again), and reads them back in the current form (checkMigratedGoldens).
 func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	conn, nik, sealed := goldenMigrationStart(t, 5)
 	t1, t2 := goldenTimes()
 	want := map[uuid.UUID]map[string]registry.GoldenValue{
@@ -57,12 +56,7 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := conn.Exec(ctx, `INSERT INTO citizens (id) VALUES ($1)`, id); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(ctx, `INSERT INTO golden_records (citizen_id, fields) VALUES ($1, $2)`, id, doc); err != nil {
-			t.Fatal(err)
-		}
+		insertGolden(t, conn, id, doc)
 	}
 
 	migrate(t, conn, 6, schema.Latest())
@@ -74,7 +68,6 @@ func TestGoldenRecordsKeepTheirContentThroughMigration6(t *testing.T) {
 // them back grouped (checkMigratedGoldens).
 func TestGoldenRecordsKeepTheirContentThroughMigration9(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	conn, nik, sealed := goldenMigrationStart(t, 8)
 	t1, t2 := goldenTimes()
 	twoSources, oneSource, none := uuid.New(), uuid.New(), uuid.New()
@@ -103,12 +96,7 @@ func TestGoldenRecordsKeepTheirContentThroughMigration9(t *testing.T) {
 		none: {},
 	}
 	for id, doc := range docs {
-		if _, err := conn.Exec(ctx, `INSERT INTO citizens (id) VALUES ($1)`, id); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(ctx, `INSERT INTO golden_records (citizen_id, fields) VALUES ($1, $2)`, id, doc); err != nil {
-			t.Fatal(err)
-		}
+		insertGolden(t, conn, id, doc)
 	}
 
 	migrate(t, conn, 9, schema.Latest())
@@ -132,6 +120,18 @@ func goldenMigrationStart(t *testing.T, upto int) (*pgx.Conn, *registry.NIKCiphe
 		t.Fatal(err)
 	}
 	return conn, nik, sealed
+}
+
+// insertGolden writes a citizen and its golden record document as an older registry stored it.
+func insertGolden(t *testing.T, conn *pgx.Conn, id uuid.UUID, doc any) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, `INSERT INTO citizens (id) VALUES ($1)`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO golden_records (citizen_id, fields) VALUES ($1, $2)`, id, doc); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // goldenTimes are two "since" times of golden values: one with microseconds, one without.
