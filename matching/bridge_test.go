@@ -39,6 +39,28 @@ func TestBorrowedNIKIsAHardNegative(t *testing.T) {
 	}
 }
 
+// A newborn's placeholder record ("By. Ny. <mother>") under its mother's NIK is not the mother.
+func TestNewbornUnderMothersNIKIsAHardNegative(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	m.PriorWeight = -15 // a registry of some ten thousand people, where the summed weights alone would link the pair
+	mother := Record{NIK: "3209126406950003", FullName: "Lusia Maya Pangemanan", Sex: "P", BirthDate: "1995-06-24",
+		Address: "Kp. Wonosari RT 008 RW 003", Village: "Cikulak", City: "Kabupaten Cirebon", Province: "Jawa Barat",
+		Postcode: "45188", Phone: "089851146270"}
+	baby := mother
+	baby.FullName, baby.BirthDate = "By. Ny. Lusia", "2025-03-03"
+	a, b := normT(t, mother), normT(t, baby)
+	if c := m.Compare(a, b); c.Weight > m.DistinctWeight()+1e-9 || m.Score(&a, &b) != c.Weight {
+		t.Errorf("a newborn under its mother's NIK scores %.1f bits, want at most the distinct threshold %.1f: %+v", c.Weight, m.DistinctWeight(), c.Fields)
+	}
+	// The mother's own record under her full name and that NIK, a birth date apart, stays hers.
+	typo := mother
+	typo.BirthDate = "1959-06-24"
+	if c := m.Compare(a, normT(t, typo)); c.Probability < m.LinkProbability {
+		t.Errorf("the mother with a mistyped birth date scores %.4f: %+v", c.Probability, c.Fields)
+	}
+}
+
 // Two records sharing a NIK and a birth date, whose names share one word and whose birth places
 // differ: a relative's NIK or a nickname; a steward decides.
 func TestDoubtfulNIKGoesToReview(t *testing.T) {
@@ -80,6 +102,36 @@ func TestNearNIKWithAnotherNameGoesToReview(t *testing.T) {
 	b.FullName = a.FullName
 	if c := m.Compare(normT(t, a), normT(t, b)); c.Probability < m.LinkProbability {
 		t.Errorf("NIKs one digit apart, the same name, date and district: p = %.4f, want a link", c.Probability)
+	}
+}
+
+// A mother's record that was given her daughter's birth date: her own NIK, another name (or one
+// sharing a family name), and the daughter's date, address and phone. Nothing says "the same
+// person" but a date and a household that the two share by living together, so a steward decides.
+func TestOtherNIKAndOtherNameGoesToReview(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	m.PriorWeight = -15 // a registry of some ten thousand people, where the summed weights alone would link the pair
+	daughter := Record{NIK: "3578296110990001", FullName: "Tantri Astuti", Sex: "P", BirthDate: "1999-10-21", BirthPlace: "Surabaya",
+		Address: "Jl. Medokan Ayu No. 46 RT 014 RW 007", Village: "Medokan Ayu", City: "Kota Surabaya", Province: "Jawa Timur",
+		Postcode: "60295", Phone: "081234560046"}
+	mother := daughter
+	mother.NIK, mother.FullName = "3578294311630001", "Siti Wahyuningsih"
+	a, b := normT(t, daughter), normT(t, mother)
+	c := m.Compare(a, b)
+	if c.Probability >= m.LinkProbability || m.Score(&a, &b) != c.Weight {
+		t.Errorf("other NIK, other name, the same date and household: p = %.4f, want below the link threshold: %+v", c.Probability, c.Fields)
+	}
+	// A family name in common is no more: a relative shares it.
+	mother.FullName = "Siti Wahyuningsih Astuti"
+	b = normT(t, mother)
+	if c := m.Compare(a, b); c.Probability >= m.LinkProbability || m.Score(&a, &b) != c.Weight {
+		t.Errorf("other NIK, one word of the name, the same date and household: p = %.4f, want below the link threshold: %+v", c.Probability, c.Fields)
+	}
+	// The same pair with the daughter's name is her own record with a mistyped NIK.
+	mother.FullName = daughter.FullName
+	if c := m.Compare(a, normT(t, mother)); c.Probability < m.LinkProbability {
+		t.Errorf("other NIK, the same name, date and household: p = %.4f, want a link", c.Probability)
 	}
 }
 

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -108,6 +109,7 @@ const (
 const (
 	nikLevelEdit1    = 2
 	nikLevelElse     = 4
+	nikLevelConflict = 5
 	nameLevelPartial = 4
 	nameLevelElse    = 6
 	dateLevelYear    = 4
@@ -129,7 +131,7 @@ const (
 )
 
 var fieldSpecs = []fieldSpec{
-	{FieldNIK, []string{"exact", "twin", "edit1", "serial", "else"}, []bool{true, false, false, false, false}, compareNIK},
+	{FieldNIK, []string{"exact", "twin", "edit1", "serial", "else", "conflict"}, []bool{true, false, false, false, false, false}, compareNIK},
 	{FieldName, []string{"exact", "fuzzy", "subset", "close", "partial", "similar", "else", "sibling"}, []bool{true, true, true, true, true, false, false, false}, compareName},
 	{FieldBirthDate, []string{"exact", "exact_placeholder", "edit1", "near", "year", "else"}, []bool{true, true, false, false, false, false}, compareBirthDate},
 	{FieldSex, []string{"exact", "else"}, []bool{false, false}, compareSex},
@@ -191,10 +193,22 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 	}
 	if a.NIKValid && b.NIKValid && x[6:] == y[6:] {
 		// Only the region differs: two people born on one day in
-		// neighbouring districts with the commonest serial (0001). The date
-		// agreement is the birth date's evidence already; a region typo is
-		// far rarer than such a neighbour among candidates of that date.
+		// neighbouring districts with the commonest serial (0001), or one
+		// person whose number still has the code of a region since split.
+		// The date agreement is the birth date's evidence already.
 		return lv(nikLevelElse)
+	}
+	if ownNIK(a) && ownNIK(b) {
+		if x[:6] == y[:6] && x[8:12] == y[8:12] && (x[6] >= '4') != (y[6] >= '4') && atoiASCII(x[6:8])%40 == atoiASCII(y[6:8])%40 {
+			// A boy and a girl born on one day in one district, each number
+			// its holder's own: twins, numbered apart only because the
+			// woman's day carries +40.
+			return lv(1)
+		}
+		// Each number agrees with its own record's birth date and sex, and
+		// they differ in date or serial: the numbers of two people, not a
+		// typo, which would leave one number disagreeing with its record.
+		return lv(nikLevelConflict)
 	}
 	if a.NIKValid && b.NIKValid && x[:6] == y[:6] && x[12:] == y[12:] && nikDateStated(a) && nikDateStated(b) {
 		// The NIKs differ only in the birth date they encode, and each
@@ -226,7 +240,7 @@ func hardNegative(x, y *Normalized, lv *[maxFields]int) bool {
 // with the same or nested names at one address. Summed as independent
 // evidence, the shared name and household out-voted both.
 func identityConflict(x, y *Normalized, lv *[maxFields]int) bool {
-	return lv[fieldNIK] == nikLevelElse && lv[fieldBirthDate] == dateLevelElse &&
+	return (lv[fieldNIK] == nikLevelElse || lv[fieldNIK] == nikLevelConflict) && lv[fieldBirthDate] == dateLevelElse &&
 		x.NIKValid && y.NIKValid && statedFullDate(x) && statedFullDate(y)
 }
 
@@ -237,16 +251,27 @@ func identityConflict(x, y *Normalized, lv *[maxFields]int) bool {
 // Records carry a parent's, a household head's or a borrowed NIK
 // (indonesia.md §2.8), and then the NIK says nothing about the person;
 // summed as independent evidence it out-voted both contradictions.
+//
+// A newborn's placeholder record ("By. Ny. <mother>") carries its mother's
+// NIK as a rule: the same contradictions show it is not the mother's record.
 func borrowedNIK(x, y *Normalized, lv *[maxFields]int) bool {
-	if !sharedNIKOtherName(x, lv) {
+	if !sharedNIKOtherName(x, lv) && !(lv[fieldNIK] == 0 && x.NIKValid && newborn(x) != newborn(y)) {
 		return false
 	}
 	return lv[fieldSex] == sexLevelElse ||
 		lv[fieldBirthDate] == dateLevelElse && (statedFullDate(x) || statedFullDate(y))
 }
 
-// doubtfulNIK reports NIK agreement that is nearly the pair's only evidence
-// of identity, so that a steward decides (Model.capOf).
+// titleNewborn is the title a newborn's placeholder name ("By. Ny. Siti",
+// "Bayi Ny. Siti") leaves: the words after it name the mother.
+const titleNewborn = "bayi"
+
+// newborn reports a newborn's placeholder record, named after its mother.
+func newborn(n *Normalized) bool { return slices.Contains(n.Titles, titleNewborn) }
+
+// doubtfulNIK reports pairs whose NIKs leave their identity to a steward
+// (Model.capOf): agreement that is nearly the only evidence, or disagreement
+// on records whose names disagree too.
 //
 // A shared NIK on records whose names share at most one word, where nothing
 // else personal agrees firmly: the birth dates differ within a year, the
@@ -254,15 +279,18 @@ func borrowedNIK(x, y *Normalized, lv *[maxFields]int) bool {
 // (so an agreeing date only repeats the NIK). A record carrying a relative's
 // NIK looks like this; so does a person recorded under a nickname.
 //
-// Or valid NIKs one edit apart on records whose names have nothing in common.
+// Or valid NIKs that differ on records whose names share at most one word.
 // Serials restart at 0001 for every district and birth date, so one slipped
 // digit in a NIK's date or region often spells another person's real NIK,
 // of someone born on the day the record states, nearby: a typo's evidence
 // that a neighbour shares by construction, and the more people a registry
-// holds, the more such neighbours there are. A person's own records with a
-// mistyped NIK keep something of the name.
+// holds, the more such neighbours there are. Numbers further apart agree on
+// nothing at all. What is left is a birth date and a household, which a
+// relative whose record was given the other's birth date shares as well,
+// family name included. A person's own records with a mistyped NIK keep
+// more of the name.
 func doubtfulNIK(x, y *Normalized, lv *[maxFields]int) bool {
-	if lv[fieldNIK] == nikLevelEdit1 && lv[fieldName] >= nameLevelElse && x.NIKValid && y.NIKValid {
+	if lv[fieldNIK] >= nikLevelEdit1 && otherName(lv) && x.NIKValid && y.NIKValid {
 		return true
 	}
 	if !sharedNIKOtherName(x, lv) {
@@ -275,8 +303,12 @@ func doubtfulNIK(x, y *Normalized, lv *[maxFields]int) bool {
 // sharedNIKOtherName reports an agreeing valid NIK on records whose names
 // share at most one word.
 func sharedNIKOtherName(x *Normalized, lv *[maxFields]int) bool {
-	return lv[fieldNIK] == 0 && x.NIKValid &&
-		(lv[fieldName] == nameLevelPartial || lv[fieldName] >= nameLevelElse)
+	return lv[fieldNIK] == 0 && x.NIKValid && otherName(lv)
+}
+
+// otherName reports names that share at most one word: a family name, say.
+func otherName(lv *[maxFields]int) bool {
+	return lv[fieldName] == nameLevelPartial || lv[fieldName] >= nameLevelElse
 }
 
 // nikDateStated reports whether a valid NIK's encoded birth date (day + 40
@@ -291,6 +323,19 @@ func nikDateStated(n *Normalized) bool {
 		day -= 40
 	}
 	return day == atoiASCII(d[8:10]) && n.NIK[8:10] == d[5:7] && n.NIK[10:12] == d[2:4]
+}
+
+// ownNIK reports a valid NIK that agrees with its record's stated birth date
+// and, when the record states its sex, with that sex: the number of the
+// person the record describes rather than a borrowed or mistyped one.
+func ownNIK(n *Normalized) bool {
+	if !n.NIKValid || !nikDateStated(n) {
+		return false
+	}
+	if n.Sex == "" || n.SexFrom != "" {
+		return true
+	}
+	return (n.NIK[6] >= '4') == (n.Sex == "F")
 }
 
 // maxNameTokens bounds the work on pathological names.

@@ -97,8 +97,8 @@ func TestNIKsDifferingByTheirStatedBirthDates(t *testing.T) {
 	// one digit, the day, and each matches its own stated birth date.
 	a := normT(t, Record{NIK: "3578036807180001", FullName: "Dwi Rahayu", BirthDate: "2018-07-28", Sex: "F"})
 	b := normT(t, Record{NIK: "3578036307180001", FullName: "Dwi Rahayu", BirthDate: "2018-07-23", Sex: "F"})
-	if l := fieldOf(m.Compare(a, b), FieldNIK).Level; l != "else" {
-		t.Errorf("NIKs differing by their stated dates compare at %q, want else", l)
+	if l := fieldOf(m.Compare(a, b), FieldNIK).Level; l != "conflict" {
+		t.Errorf("NIKs differing by their stated dates compare at %q, want conflict", l)
 	}
 	// Without a stated date the one-digit difference may be a typo.
 	b = normT(t, Record{NIK: "3578036307180001", FullName: "Dwi Rahayu", Sex: "F"})

@@ -1,7 +1,10 @@
 package matching
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -40,6 +43,44 @@ type Model struct {
 	HouseholdDependence [][]float64 `json:"household_dependence,omitempty"`
 	// Training describes how a trained model was estimated.
 	Training *TrainingSummary `json:"training,omitempty"`
+}
+
+// UnmarshalJSON decodes a model strictly (a parameter this version does not
+// know would be silently ignored, and the model would decide otherwise than
+// it was built to) and completes one stored before a comparison level
+// existed (addedLevels), so that it decides exactly as it did.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	type stored Model // the same fields without this method
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode((*stored)(m)); err != nil {
+		return err
+	}
+	m.addMissingLevels()
+	return nil
+}
+
+// addedLevels are the comparison levels added after models were first
+// stored, each with the level whose pairs it took over.
+var addedLevels = []struct{ field, level, from string }{
+	{FieldNIK, "conflict", "else"},
+}
+
+// addMissingLevels gives a model stored before an added level existed that
+// level, with the parameters of the level that scored its pairs then.
+func (m *Model) addMissingLevels() {
+	for _, a := range addedLevels {
+		i := slices.IndexFunc(fieldSpecs, func(s fieldSpec) bool { return s.name == a.field })
+		fp := m.fieldParams(i)
+		if fp == nil || len(fp.Levels) != slices.Index(fieldSpecs[i].levels, a.level) {
+			continue // a model that has the level, or one this version cannot complete
+		}
+		if j := slices.IndexFunc(fp.Levels, func(l LevelParams) bool { return l.Level == a.from }); j >= 0 {
+			l := fp.Levels[j]
+			l.Level = a.level
+			fp.Levels = append(fp.Levels, l)
+		}
+	}
 }
 
 // FieldParams are the parameters of one compared field.
@@ -121,7 +162,7 @@ func defaultFields() []FieldParams {
 	p := func(level string, m, u float64) LevelParams { return LevelParams{Level: level, M: m, U: u} }
 	return []FieldParams{
 		{FieldNIK, []LevelParams{p("exact", 0.92, 1e-7), {Level: "twin", M: 1e-6, U: 1, Fixed: true, Veto: true},
-			p("edit1", 0.04, 1e-5), {Level: "serial", M: 0.002, U: 0.05, Fixed: true}, p("else", 0.038, 0.999)}},
+			p("edit1", 0.04, 1e-5), {Level: "serial", M: 0.002, U: 0.05, Fixed: true}, p("else", 0.035, 0.4), p("conflict", 0.003, 0.6)}},
 		{FieldName, []LevelParams{p("exact", 0.6, 1e-5), p("fuzzy", 0.15, 1e-5), p("subset", 0.1, 1e-4),
 			p("close", 0.05, 1e-4), p("partial", 0.04, 0.01), p("similar", 0.03, 0.005), p("else", 0.03, 0.98),
 			{Level: "sibling", M: 1e-4, U: 0.01, Fixed: true, Veto: true}}},

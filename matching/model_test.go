@@ -40,6 +40,9 @@ func TestCompareLevels(t *testing.T) {
 		{"twin NIK", func(r *Record) { r.NIK = "3602041211870002" }, FieldNIK, "twin"},
 		{"NIK transposed", func(r *Record) { r.NIK = "3602041211870010" }, FieldNIK, "edit1"},
 		{"NIK other serial", func(r *Record) { r.NIK = "3602041211870457" }, FieldNIK, "serial"},
+		{"twin sister", func(r *Record) { r.NIK, r.Sex = "3602045211870001", "P" }, FieldNIK, "twin"},
+		{"born the next day", func(r *Record) { r.NIK, r.BirthDate = "3602041311870001", "1987-11-13" }, FieldNIK, "conflict"},
+		{"NIK of the other sex", func(r *Record) { r.NIK, r.Sex = "3602045211870001", "L" }, FieldNIK, "else"},
 		{"day-month swap", func(r *Record) { r.BirthDate = "1987-12-11" }, FieldBirthDate, "edit1"},
 		{"one digit", func(r *Record) { r.BirthDate = "1987-11-13" }, FieldBirthDate, "edit1"},
 		{"near date", func(r *Record) { r.BirthDate = "1987-12-30" }, FieldBirthDate, "near"},
@@ -56,6 +59,35 @@ func TestCompareLevels(t *testing.T) {
 		if got := fieldOf(m.Compare(a, normT(t, r)), tt.field); got.Level != tt.level {
 			t.Errorf("%s: %s level %q, want %q", tt.name, tt.field, got.Level, tt.level)
 		}
+	}
+}
+
+func TestModelStoredBeforeALevelDecidesAsBefore(t *testing.T) {
+	t.Parallel()
+	// A model stored before the NIK's "conflict" level existed scored those
+	// pairs at "else".
+	old := DefaultModel()
+	nik := &old.Fields[fieldNIK]
+	nik.Levels = nik.Levels[:len(nik.Levels)-1]
+	b, err := json.Marshal(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Model
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	brother := normT(t, Record{NIK: "3602041211870001", FullName: "Budi Santoso", BirthDate: "1987-11-12", Sex: "L"})
+	sister := normT(t, Record{NIK: "3602045811900001", FullName: "Dewi Santoso", BirthDate: "1990-11-18", Sex: "P"})
+	got := fieldOf(m.Compare(brother, sister), FieldNIK)
+	if want := levelWeight(&old.Fields[fieldNIK].Levels[nikLevelElse]); got.Level != "conflict" || got.Weight != want {
+		t.Errorf("old model: NIK %s at %v bits, want conflict at the old else's %v", got.Level, got.Weight, want)
+	}
+	if s := m.Score(&brother, &sister); s != m.Compare(brother, sister).Weight {
+		t.Errorf("old model: Score %v != Compare %v", s, m.Compare(brother, sister).Weight)
+	}
+	if err := json.Unmarshal([]byte(`{"version":"v","fields":[],"thresholds":1}`), &m); err == nil {
+		t.Error("a model with a parameter this version does not know was decoded")
 	}
 }
 

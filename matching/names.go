@@ -248,7 +248,7 @@ func parseName(raw string) parsedName {
 		}
 		if (w.text == "by" || w.text == "bayi") && len(words) > 1 {
 			p.placeholder = true
-			p.titles = append(p.titles, "bayi")
+			p.titles = append(p.titles, titleNewborn)
 			words = words[1:]
 			continue
 		}
