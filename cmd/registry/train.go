@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -206,10 +205,8 @@ func importModel(ctx context.Context, svc *registry.Service, path string, activa
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var m matching.Model
-	if err := dec.Decode(&m); err != nil {
+	var m matching.Model // decoded strictly: a parameter this version does not know is refused
+	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("train: %s is not a model file: %w", path, err)
 	}
 	if m.Version == "" || len(m.Fields) == 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,6 +112,19 @@ func TestTrainAndEvalCommands(t *testing.T) {
 	}
 	if _, err := cli("train", "--import", filepath.Join(dir, "truth.csv")); err == nil {
 		t.Fatal("importing a CSV as a model succeeded")
+	}
+	// A model file with a parameter this version does not know would decide otherwise than it
+	// was built to: refused, not stored.
+	b, err := os.ReadFile(modelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := filepath.Join(dir, "unknown.json")
+	if err := os.WriteFile(unknown, bytes.Replace(b, []byte(`{`), []byte(`{"age_weight": 1, `), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli("train", "--import", unknown); err == nil || !strings.Contains(err.Error(), "age_weight") {
+		t.Fatalf("importing a model with an unknown parameter: %v", err)
 	}
 
 	truth, hn := filepath.Join(dir, "truth.csv"), filepath.Join(dir, "hard_negatives.csv")
