@@ -255,7 +255,8 @@ func identityConflict(x, y *Normalized, lv *[maxFields]int) bool {
 // A newborn's placeholder record ("By. Ny. <mother>") carries its mother's
 // NIK as a rule: the same contradictions show it is not the mother's record.
 func borrowedNIK(x, y *Normalized, lv *[maxFields]int) bool {
-	if !sharedNIKOtherName(x, lv) && !(lv[fieldNIK] == 0 && x.NIKValid && newborn(x) != newborn(y)) {
+	shared := lv[fieldNIK] == 0 && x.NIKValid
+	if !shared || !otherName(lv) && newborn(x) == newborn(y) {
 		return false
 	}
 	return lv[fieldSex] == sexLevelElse ||
