@@ -199,7 +199,7 @@ func compareNIK(a, b *Normalized, tf tfLookup) cmpResult {
 		return lv(nikLevelElse)
 	}
 	if ownNIK(a) && ownNIK(b) {
-		if x[:6] == y[:6] && x[8:12] == y[8:12] && (x[6] >= '4') != (y[6] >= '4') && atoiASCII(x[6:8])%40 == atoiASCII(y[6:8])%40 {
+		if x[:6] == y[:6] && x[8:12] == y[8:12] && nikFemale(x) != nikFemale(y) && atoiASCII(x[6:8])%40 == atoiASCII(y[6:8])%40 {
 			// A boy and a girl born on one day in one district, each number
 			// its holder's own: twins, numbered apart only because the
 			// woman's day carries +40.
@@ -336,8 +336,11 @@ func ownNIK(n *Normalized) bool {
 	if n.Sex == "" || n.SexFrom != "" {
 		return true
 	}
-	return (n.NIK[6] >= '4') == (n.Sex == "F")
+	return nikFemale(n.NIK) == (n.Sex == "F")
 }
+
+// nikFemale reports a NIK whose birth day carries the +40 of women.
+func nikFemale(nik string) bool { return nik[6] >= '4' }
 
 // maxNameTokens bounds the work on pathological names.
 const maxNameTokens = 8
