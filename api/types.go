@@ -11,7 +11,7 @@ import (
 type PersonBody struct {
 	LocalID    string `json:"local_id,omitempty" maxLength:"128" doc:"Optional; when present it must equal the local_id in the path."`
 	NIK        string `json:"nik,omitempty" maxLength:"512" doc:"National identity number (NIK) as the source holds it; 16 digits when well formed." example:"3273054107900001"`
-	FullName   string `json:"full_name,omitempty" maxLength:"512" doc:"Full name as written by the source. A name or a NIK is required." example:"Siti Rahayu"`
+	FullName   string `json:"full_name,omitempty" maxLength:"512" doc:"Full name as written by the source. A record needs at least a name, a NIK, a birth date, a phone or an e-mail." example:"Siti Rahayu"`
 	GivenName  string `json:"given_name,omitempty" maxLength:"512"`
 	FamilyName string `json:"family_name,omitempty" maxLength:"512"`
 	Sex        string `json:"sex,omitempty" maxLength:"512" doc:"M/F, L/P, male/female or laki-laki/perempuan." example:"F"`

@@ -156,7 +156,8 @@ func checkText(v *ValidationError, field, s string) {
 }
 
 // CheckStructure reports problems that make a record unusable as a whole (undecodable text,
-// over-long fields, no name or identifier at all). Bulk loads reject such rows; the API answers 422.
+// over-long fields; requireIdentity adds a record that says nothing about who the person is).
+// Bulk loads reject such rows; the API answers 422.
 func (p Person) CheckStructure() error {
 	v := &ValidationError{}
 	for _, f := range PersonFields {

@@ -109,9 +109,14 @@ func (s *Service) Ingest(ctx context.Context, actor, source, localID string, per
 	return s.ingest(ctx, actor, source, localID, person, norm, issues)
 }
 
+// requireIdentity refuses a record that says nothing about who the person is: without a name, a
+// NIK, a birth date, a phone or an e-mail it can neither be matched nor tell a steward anything.
+// A record with any of them is accepted (design: only local_id is required); missing fields are
+// neutral evidence, so a record without a name links only on what it does state.
 func requireIdentity(p Person) error {
-	if p.NIK == "" && p.FullName == "" && p.GivenName == "" && p.FamilyName == "" {
-		return Invalid("full_name", "a record needs at least a name or a NIK")
+	if p.NIK == "" && p.FullName == "" && p.GivenName == "" && p.FamilyName == "" &&
+		p.BirthDate == "" && p.Phone == "" && p.Email == "" {
+		return Invalid("full_name", "a record needs at least a name, a NIK, a birth date, a phone or an e-mail")
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ var qualityFloors = map[string]qualityFloor{
 	"febrl3":          {p: 0.999, r: 0.993, f1: 0.996}, // target: P >= 0.999, F1 >= 0.995
 	"dsgen-a10000":    {p: 0.999, r: 0.998, f1: 0.999},
 	"dsgen-c10000":    {p: 0.998, r: 0.935, f1: 0.965}, // target: F1 >= 0.95
-	"splink-fake1000": {p: 0.995, r: 0.70, f1: 0.82},   // target: F1 >= 0.87 (not met, see docs/quality.md)
+	"splink-fake1000": {p: 0.995, r: 0.75, f1: 0.855},  // target: F1 >= 0.87 (not met, see docs/quality.md)
 	"rldata500":       {p: 0.98, r: 0.87, f1: 0.93},
 	// target: P >= 0.999, R >= 0.98, < 0.5 % of hard-negative groups merged, reviews <= 2 %.
 	"synth-current": {p: 0.998, r: 0.98, f1: 0.99, maxReviews: 0.01, maxHNMerged: 0.005},
@@ -216,7 +216,7 @@ func runQualitySet(t *testing.T, qs qualitySet) *qualityResult {
 	if stale != 0 {
 		t.Errorf("%d active links do not record the trained model's version", stale)
 	}
-	// Rejected rows (splink-fake1000 has records with no name at all, which the registry refuses)
+	// Rejected rows (a record stating none of a name, a NIK, a birth date, a phone or an e-mail)
 	// stay in the truth: their true pairs count as misses.
 	if got := res.finalSum.Loaded + res.finalSum.Rejected; got != qs.truth.Records() {
 		t.Errorf("%s: %d rows loaded or rejected, the truth has %d records", qs.name, got, qs.truth.Records())

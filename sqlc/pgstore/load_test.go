@@ -22,7 +22,9 @@ func TestLoadRejectsBadRowsAndLoadsGoodOnes(t *testing.T) {
 		",3171011203850003,No Local ID,,,M,1985-03-12,,,,,,,,,\n" + // no local_id
 		"D-3,too,few,fields\n" + // wrong column count
 		"D-4,3171011203850004,Ani,,,F,1999-02-31,,,,,,,,,\n" + // impossible date: flagged, still loads
-		"D-1,3273054107900001,Siti Rahayu Berbeda,,,F,1990-07-01,,,,,,,,,\n" // same local_id, other content
+		"D-1,3273054107900001,Siti Rahayu Berbeda,,,F,1990-07-01,,,,,,,,,\n" + // same local_id, other content
+		"D-5,,,,,,1979-04-23,,,,,,,,,e.page@example.com\n" + // no name, no NIK: loads on its birth date and e-mail
+		"D-6,,,,,,,,,,,Bandung,,,,\n" // nothing about who the person is
 	var rejects []registry.Reject
 	sum, err := f.svc.Load(ctx, "dukcapil", strings.NewReader(csv), registry.LoadOptions{
 		OnReject: func(r registry.Reject) error { rejects = append(rejects, r); return nil },
@@ -30,10 +32,13 @@ func TestLoadRejectsBadRowsAndLoadsGoodOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Rows != 6 || sum.Loaded != 3 || sum.Rejected != 3 || sum.Flagged < 1 {
-		t.Fatalf("summary = %+v, want 6 rows, 3 loaded, 3 rejected, a flagged field", sum)
+	if sum.Rows != 8 || sum.Loaded != 4 || sum.Rejected != 4 || sum.Flagged < 1 {
+		t.Fatalf("summary = %+v, want 8 rows, 4 loaded, 4 rejected, a flagged field", sum)
 	}
-	wantLines := []int{4, 5, 7}
+	if reason := rejects[len(rejects)-1].Reason; !strings.Contains(reason, "a name, a NIK, a birth date") {
+		t.Errorf("reason for a record with nothing identifying = %q, want what it needs", reason)
+	}
+	wantLines := []int{4, 5, 7, 9}
 	for i, r := range rejects {
 		if r.Line != wantLines[i] || r.Reason == "" {
 			t.Errorf("reject %d = line %d %q, want line %d with a reason", i, r.Line, r.Reason, wantLines[i])
@@ -45,7 +50,7 @@ func TestLoadRejectsBadRowsAndLoadsGoodOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Loaded != 0 || again.Updated != 0 || again.Unchanged != 3 {
+	if again.Loaded != 0 || again.Updated != 0 || again.Unchanged != 4 {
 		t.Fatalf("re-load = %+v, want everything unchanged", again)
 	}
 	if f.count(t, `SELECT count(*) FROM events`) != events {
@@ -56,7 +61,7 @@ func TestLoadRejectsBadRowsAndLoadsGoodOnes(t *testing.T) {
 		exported = append(exported, source+"/"+localID)
 		return nil
 	})
-	if strings.Join(exported, " ") != "dukcapil/D-1 dukcapil/D-2 dukcapil/D-4" {
+	if strings.Join(exported, " ") != "dukcapil/D-1 dukcapil/D-2 dukcapil/D-4 dukcapil/D-5" {
 		t.Fatalf("export = %v", exported)
 	}
 }
