@@ -188,3 +188,34 @@ func TestDistinct(t *testing.T) {
 		t.Error("fewer than two records are distinct")
 	}
 }
+
+// A record waits in review, its best candidate in the uncertain band. A later record links to
+// that candidate and matches the waiting record above the link threshold: deciding the review
+// again with that evidence links it, unless a runner-up is still as strong.
+func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	cand := func(id string, w float64) Candidate {
+		return Candidate{ID: id, Comparison: Comparison{Weight: w, Probability: probability(w)}}
+	}
+	uncertain, strong := m.LinkWeight()-2, m.LinkWeight()+3
+	for _, tc := range []struct {
+		name    string
+		review  []Candidate
+		citizen string
+		w       float64
+		want    bool
+	}{
+		{"proposal now above the link threshold", []Candidate{cand("c", uncertain)}, "c", strong, true},
+		{"new evidence weaker than the review's", []Candidate{cand("c", uncertain)}, "c", uncertain - 1, false},
+		{"still in the uncertain band", []Candidate{cand("c", uncertain-1)}, "c", uncertain, false},
+		{"a citizen the review did not propose", []Candidate{cand("c", uncertain)}, "d", strong, false},
+		{"a runner-up as strong", []Candidate{cand("c", uncertain), cand("d", strong-1)}, "c", strong, false},
+		{"a runner-up clearly behind", []Candidate{cand("d", uncertain), cand("c", uncertain-1)}, "c", uncertain + m.LinkMargin + 3, true},
+		{"candidates merged since: the best score counts", []Candidate{cand("c", uncertain), cand("c", uncertain-3)}, "c", strong, true},
+	} {
+		if got := m.Confirm(tc.review, tc.citizen, tc.w); got != tc.want {
+			t.Errorf("%s: Confirm = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -607,6 +607,37 @@ func (m *Model) Bridge(d Decision) []Candidate {
 	return strong
 }
 
+// Confirm says whether a pending review is settled by a record that came
+// later. The review's record waits on its own provisional citizen with
+// review, its candidates as they were scored (named by their citizens now,
+// the provisional one left out). The later record linked to citizen and
+// matches the review's record with weight w: Confirm decides the review's
+// candidates again, citizen's score raised to w if w is higher, and reports
+// whether Decide now links the review's record to citizen. Only a citizen the
+// review proposed can be confirmed, and a runner-up that made the review
+// still stands against it: another copy of the proposed person is evidence
+// about the record's own match, not against the other candidates. The caller
+// applies the chain guard and stewards' decisions, as for Bridge.
+func (m *Model) Confirm(review []Candidate, citizen string, w float64) bool {
+	best := map[string]float64{}
+	for _, c := range review {
+		if b, ok := best[c.ID]; !ok || c.Comparison.Weight > b {
+			best[c.ID] = c.Comparison.Weight
+		}
+	}
+	old, ok := best[citizen]
+	if !ok {
+		return false
+	}
+	best[citizen] = max(old, w)
+	cands := make([]Candidate, 0, len(best))
+	for id, w := range best {
+		cands = append(cands, Candidate{ID: id, Comparison: Comparison{Weight: w, Probability: probability(w)}})
+	}
+	d := m.Decide(cands)
+	return d.Outcome == OutcomeLink && d.Ranked[d.Best].ID == citizen
+}
+
 // Distinct reports whether two of the records are different people by the
 // distinct threshold (a hard negative, or evidence that strong): Cluster's
 // guard against chaining, for callers that join groups of records.

@@ -409,7 +409,10 @@ const trainDefaultsMaxBlock = 1000
 // candidate citizen is scored by its best record, and Decide links, sends to
 // review (counted, then created as new) or creates a new citizen; a review
 // that Bridge turns into a merge joins the citizens when Distinct finds no
-// two different people among the record and its plausible candidate records.
+// two different people among the record and its plausible candidate records;
+// a link settles the open review of a plausible record on another citizen
+// when Confirm links it to the same citizen (and Distinct finds no two
+// different people among the three records).
 func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r float64, reviews, links int) {
 	index := map[string][]int{}
 	citizen := make([]int, len(norm)) // by record; a merged citizen's records keep its number
@@ -423,12 +426,14 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 			c = s
 		}
 	}
-	reviewW := m.ReviewWeight()
+	reviewW, linkW := m.ReviewWeight(), m.LinkWeight()
+	open := map[int][]Candidate{} // a record in review (its own provisional citizen) -> its candidates
 	for i := range norm {
 		keys := BlockingKeys(norm[i])
 		seen := map[int]bool{}
 		best := map[int]float64{}
 		var plausible []int
+		weight := map[int]float64{}
 		for _, k := range keys {
 			ids := index[k]
 			if len(ids) > trainDefaultsMaxBlock {
@@ -440,6 +445,7 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 				}
 				seen[j] = true
 				w := m.Score(&norm[i], &norm[j])
+				weight[j] = w
 				if w >= reviewW {
 					plausible = append(plausible, j)
 				}
@@ -476,10 +482,38 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 		}
 		switch d.Outcome {
 		case OutcomeLink:
-			citizen[i] = atoiASCII(d.Ranked[d.Best].ID)
+			target := atoiASCII(d.Ranked[d.Best].ID)
+			citizen[i] = target
 			links++
+			for _, j := range plausible {
+				rv, ok := open[j]
+				if !ok || weight[j] < linkW || find(citizen[j]) != j {
+					continue
+				}
+				cands := make([]Candidate, 0, len(rv))
+				for _, c := range rv {
+					if s := find(atoiASCII(c.ID)); s != j {
+						cands = append(cands, Candidate{ID: fmt.Sprintf("%08d", s), Comparison: c.Comparison})
+					}
+				}
+				if !m.Confirm(cands, fmt.Sprintf("%08d", target), weight[j]) {
+					continue
+				}
+				involved := []*Normalized{&norm[i], &norm[j]}
+				for _, k := range plausible {
+					if find(citizen[k]) == target {
+						involved = append(involved, &norm[k])
+					}
+				}
+				if m.Distinct(involved) {
+					continue
+				}
+				survivor[j] = target
+				delete(open, j)
+			}
 		case OutcomeReview:
 			reviews++
+			open[i] = d.Ranked
 		}
 		for _, k := range keys {
 			index[k] = append(index[k], i)

@@ -88,6 +88,11 @@ type bulkLoader struct {
 	// maxIndexBytes bounds the index's memory; past it the index is dropped and rebuilt from
 	// the database as later chunks need it.
 	maxIndexBytes int64
+	// reviews are the reviews this load opened, by record, for a later row that may confirm
+	// one (confirmReview) while the chunk that opened it is still being written. One closed
+	// since by a merge no longer has its record on its provisional citizen, which confirmReview
+	// checks; the write checks that a confirmed review is still open.
+	reviews map[int64]Review
 }
 
 // maxChunkAttempts bounds the retries of a chunk that conflicted with a concurrent change.
@@ -275,6 +280,7 @@ func (l *bulkLoader) conflicted(ch *rawChunk, attempt int, err error) {
 	l.s.log.Warn("bulk load chunk conflicted with a concurrent change; retrying",
 		"load_id", l.job, "chunk", ch.seq, "attempt", attempt, "err", err)
 	l.idx = newBulkIndex()
+	l.reviews = map[int64]Review{}
 }
 
 // commit decides and writes one chunk synchronously (nothing else in flight), retrying it from
@@ -471,6 +477,10 @@ type chunkPlan struct {
 	// merged maps each retired citizen to its survivor for the rows after.
 	merges []plannedMerge
 	merged map[uuid.UUID]uuid.UUID
+	// chunkReviews are the reviews earlier rows opened (record -> position in reviews);
+	// oldReviews the open reviews from before the load a row could confirm.
+	chunkReviews map[int64]int
+	oldReviews   map[int64]Review
 	// members holds the records the touched existing citizens keep from before the chunk.
 	members map[uuid.UUID][]SourceRecord
 
@@ -727,6 +737,8 @@ func (s *scratch) nextRow() {
 type plannedMerge struct {
 	retired, survivor uuid.UUID
 	record            int64
+	review            uuid.UUID // the review the merge settles (confirmReview); uuid.Nil for a bridge
+	reviewed          int64     // that review's record
 }
 
 // citizenOf is the citizen record id belongs to at row i's turn.
@@ -806,6 +818,30 @@ func (p *chunkPlan) decide(ctx context.Context) error {
 		for _, pr := range pairs {
 			apart[pr] = true
 			apart[[2]uuid.UUID{pr[1], pr[0]}] = true
+		}
+	}
+	// The open reviews, from before this load, of records a row could confirm (see confirm).
+	var reviewed []int64
+	for i := range p.work {
+		r := &p.work[i]
+		if len(r.cands) < 2 {
+			continue
+		}
+		for _, c := range r.cands {
+			if _, ours := l.reviews[c.id]; !ours && c.cmp.Weight >= l.model.LinkWeight() {
+				reviewed = append(reviewed, c.id)
+			}
+		}
+	}
+	p.chunkReviews, p.oldReviews = map[int64]int{}, map[int64]Review{}
+	if len(reviewed) > 0 {
+		slices.Sort(reviewed)
+		rvs, err := l.bs.OpenReviews(ctx, slices.Compact(reviewed))
+		if err != nil {
+			return fmt.Errorf("read open reviews: %w", err)
+		}
+		for _, rv := range rvs {
+			p.oldReviews[rv.RecordID] = rv
 		}
 	}
 	holds := map[uuid.UUID]int{}
@@ -909,6 +945,7 @@ func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uu
 		p.links = append(p.links, link)
 		p.emitLinked(r, link)
 		holds[target]++
+		p.confirm(i, target, apart, holds)
 	case matching.OutcomeReview:
 		cit := uuid.Nil
 		if current != nil {
@@ -936,13 +973,34 @@ func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uu
 // merged into the best one (written after the chunk's links) and later rows see the survivor.
 func (p *chunkPlan) bridge(i int32, dec *matching.Decision, apart map[[2]uuid.UUID]bool, holds map[uuid.UUID]int) {
 	r := &p.work[i]
-	var plausible []plausibleRecord
-	for _, c := range r.cands {
-		if n := p.normOf(c.id, i); n != nil {
-			plausible = append(plausible, plausibleRecord{citizen: p.citizenOf(c.id, i), norm: n})
+	ids, _ := bridge(p.l.model, dec, &r.norm, p.plausible(i), apartAmong(apart)) // never fails
+	if len(ids) == 0 {
+		return
+	}
+	for _, retired := range ids[1:] {
+		p.merge(plannedMerge{retired: retired, survivor: ids[0], record: r.id}, apart, holds)
+	}
+}
+
+// merge plans an automatic merge; the rows after see the survivor.
+func (p *chunkPlan) merge(m plannedMerge, apart map[[2]uuid.UUID]bool, holds map[uuid.UUID]int) {
+	p.merges = append(p.merges, m)
+	p.merged[m.retired] = m.survivor
+	holds[m.survivor] += holds[m.retired]
+	// A steward's distinction from the retired citizen now holds for the survivor.
+	for pr := range apart {
+		if pr[0] == m.retired {
+			apart[[2]uuid.UUID{m.survivor, pr[1]}] = true
+			apart[[2]uuid.UUID{pr[1], m.survivor}] = true
 		}
 	}
-	set := func(ids []uuid.UUID) (bool, error) {
+	p.touched[m.survivor] = true
+}
+
+// apartAmong answers, from the chunk's view of distinctions, whether a steward set two of ids
+// apart.
+func apartAmong(apart map[[2]uuid.UUID]bool) func(ids []uuid.UUID) (bool, error) {
+	return func(ids []uuid.UUID) (bool, error) {
 		for _, a := range ids {
 			for _, b := range ids {
 				if apart[[2]uuid.UUID{a, b}] {
@@ -952,24 +1010,54 @@ func (p *chunkPlan) bridge(i int32, dec *matching.Decision, apart map[[2]uuid.UU
 		}
 		return false, nil
 	}
-	ids, _ := bridge(p.l.model, dec, &r.norm, plausible, set) // set never fails
-	if len(ids) == 0 {
-		return
-	}
-	survivor := ids[0]
-	for _, retired := range ids[1:] {
-		p.merges = append(p.merges, plannedMerge{retired: retired, survivor: survivor, record: r.id})
-		p.merged[retired] = survivor
-		holds[survivor] += holds[retired]
-		// A steward's distinction from the retired citizen now holds for the survivor.
-		for pr := range apart {
-			if pr[0] == retired {
-				apart[[2]uuid.UUID{survivor, pr[1]}] = true
-				apart[[2]uuid.UUID{pr[1], survivor}] = true
-			}
+}
+
+// plausible is row i's plausible candidate records with their citizens at its turn.
+func (p *chunkPlan) plausible(i int32) []plausibleRecord {
+	var out []plausibleRecord
+	for _, c := range p.work[i].cands {
+		if n := p.normOf(c.id, i); n != nil {
+			out = append(out, plausibleRecord{citizen: p.citizenOf(c.id, i), record: c.id, weight: c.cmp.Weight, norm: n})
 		}
 	}
-	p.touched[survivor] = true
+	return out
+}
+
+// confirm is the submit path's confirmReviews for row i, which just linked to target: the open
+// reviews are the chunk's, the load's and those read before the chunk was decided.
+func (p *chunkPlan) confirm(i int32, target uuid.UUID, apart map[[2]uuid.UUID]bool, holds map[uuid.UUID]int) {
+	r := &p.work[i]
+	plausible := p.plausible(i)
+	for _, pr := range confirmable(p.l.model, target, plausible) {
+		if p.survivor(pr.citizen) != pr.citizen {
+			continue // merged into another by this row already: its review was closed with it
+		}
+		rv, ok := p.reviewOf(pr.record)
+		if !ok {
+			continue
+		}
+		rv.Candidates = slices.Clone(rv.Candidates)
+		for k, c := range rv.Candidates {
+			if id, err := uuid.Parse(c.ID); err == nil {
+				rv.Candidates[k].ID = p.survivor(id).String()
+			}
+		}
+		if ok, _ := confirmReview(p.l.model, &r.norm, target, pr, rv, plausible, apartAmong(apart)); ok {
+			p.merge(plannedMerge{retired: pr.citizen, survivor: target, record: r.id, review: rv.ID, reviewed: pr.record}, apart, holds)
+		}
+	}
+}
+
+// reviewOf is record's open review as the rows so far leave it, if any.
+func (p *chunkPlan) reviewOf(record int64) (Review, bool) {
+	if k, ok := p.chunkReviews[record]; ok {
+		return p.reviews[k], true
+	}
+	if rv, ok := p.l.reviews[record]; ok {
+		return rv, true
+	}
+	rv, ok := p.oldReviews[record]
+	return rv, ok
 }
 
 // keepCurrent is respectStewards on the chunk's view of distinctions: it reports whether the
@@ -1051,6 +1139,7 @@ func (p *chunkPlan) openReview(r *bulkRow, provisional uuid.UUID, dec matching.D
 	if len(cands) > 0 {
 		rv.Score = cands[0].Comparison.Probability
 	}
+	p.chunkReviews[r.id] = len(p.reviews)
 	p.reviews = append(p.reviews, rv)
 	ids := make([]string, len(cands))
 	for i, c := range cands {
@@ -1141,7 +1230,19 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		// it moves are written.
 		w := &work{s: l.s, tx: tx.Tx(), actor: l.actor, model: l.model}
 		for _, m := range p.merges {
-			if _, err := w.merge(ctx, m.retired, m.survivor, bridgeReason(m.record), true); err != nil {
+			reason := bridgeReason(m.record)
+			if m.review != uuid.Nil {
+				// A steward may have decided the review since the chunk read it: decide again.
+				rv, err := w.tx.OpenReview(ctx, m.reviewed)
+				if errors.Is(err, ErrNotFound) || (err == nil && rv.ID != m.review) {
+					return fmt.Errorf("%w: review %s was decided meanwhile", ErrConflict, m.review)
+				}
+				if err != nil {
+					return fmt.Errorf("read review: %w", err)
+				}
+				reason = confirmReason(m.record, m.review)
+			}
+			if _, err := w.merge(ctx, m.retired, m.survivor, reason, true); err != nil {
 				return fmt.Errorf("merge citizens: %w", err)
 			}
 		}
@@ -1256,6 +1357,9 @@ func (p *chunkPlan) apply() {
 	}
 	for retired, survivor := range p.merged {
 		idx.merged[retired] = survivor
+	}
+	for _, rv := range p.reviews {
+		l.reviews[rv.RecordID] = rv
 	}
 	p.indexMiB = idx.bytes >> 20
 }

@@ -61,6 +61,9 @@ type BulkStore interface {
 	RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error)
 	// CitizenRecordCounts returns how many records are actively linked to each citizen.
 	CitizenRecordCounts(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]int, error)
+	// OpenReviews returns the open reviews of the given records, their candidates named by
+	// their citizens' active survivors.
+	OpenReviews(ctx context.Context, records []int64) ([]Review, error)
 	// Distinctions is Tx.Distinctions outside a transaction.
 	Distinctions(ctx context.Context, citizens []uuid.UUID) ([][2]uuid.UUID, error)
 	// ReserveRecordIDs takes n increasing record IDs for new records.

@@ -273,6 +273,9 @@ func (w *work) run(ctx context.Context, source, localID string, person Person, n
 			return SubmitResult{}, err
 		}
 		res.CitizenID, res.Outcome = target, OutcomeLinked
+		if err := w.confirmReviews(ctx, rec, target, plausible); err != nil {
+			return SubmitResult{}, err
+		}
 	case matching.OutcomeReview:
 		cit := uuid.Nil
 		if current != nil {
@@ -487,7 +490,7 @@ func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Mo
 			best[cr.CitizenID] = cmp
 		}
 		if cmp.Probability >= model.ReviewProbability {
-			plausible = append(plausible, plausibleRecord{citizen: cr.CitizenID, norm: &recs[i].Record.Normalized})
+			plausible = append(plausible, plausibleRecord{citizen: cr.CitizenID, record: cr.Record.ID, weight: cmp.Weight, norm: &recs[i].Record.Normalized})
 		}
 	}
 	out := make([]matching.Candidate, 0, len(best))
@@ -503,9 +506,12 @@ func (s *Service) scoreCandidates(ctx context.Context, tx Tx, model *matching.Mo
 	return out, plausible, nil
 }
 
-// plausibleRecord is a candidate record at or above the review threshold, with its citizen.
+// plausibleRecord is a candidate record at or above the review threshold, with its citizen and
+// its match weight with the record being decided.
 type plausibleRecord struct {
 	citizen uuid.UUID
+	record  int64
+	weight  float64
 	norm    *matching.Normalized
 }
 
@@ -544,6 +550,96 @@ func bridge(model *matching.Model, dec *matching.Decision, rec *matching.Normali
 	dec.Outcome, dec.Best = matching.OutcomeLink, 0
 	dec.Reason = "joins citizens that all match above the link threshold"
 	return ids, nil
+}
+
+// confirmable returns the plausible records on other citizens than target that are strong
+// enough to confirm a review proposing target (at or above the link threshold), one per record.
+func confirmable(model *matching.Model, target uuid.UUID, plausible []plausibleRecord) []plausibleRecord {
+	var out []plausibleRecord
+	for _, pr := range plausible {
+		if pr.citizen != target && pr.weight >= model.LinkWeight() {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// confirmReview decides whether a record that just linked to target settles the open review
+// of pr's record: the review waits on pr.citizen (its provisional citizen), its candidates are
+// named by their citizens' survivors, and matching.Model.Confirm links it to target. Then,
+// unless a steward set the two citizens apart or two of the records involved (the new record,
+// the review's record and the new record's plausible records of target) are different people,
+// the provisional citizen is merged into target. The submit path and the bulk loader both
+// decide through it.
+func confirmReview(model *matching.Model, rec *matching.Normalized, target uuid.UUID, pr plausibleRecord, rv Review, plausible []plausibleRecord, apart func(ids []uuid.UUID) (bool, error)) (bool, error) {
+	if rv.Status != ReviewOpen || rv.CitizenID != pr.citizen {
+		return false, nil // the record no longer waits on its provisional citizen
+	}
+	cands := make([]matching.Candidate, 0, len(rv.Candidates))
+	for _, c := range rv.Candidates {
+		if c.ID != rv.CitizenID.String() { // a candidate merged into the provisional citizen since
+			cands = append(cands, c)
+		}
+	}
+	if !model.Confirm(cands, target.String(), pr.weight) {
+		return false, nil
+	}
+	involved := []*matching.Normalized{rec, pr.norm}
+	for _, o := range plausible {
+		if o.citizen == target {
+			involved = append(involved, o.norm)
+		}
+	}
+	if model.Distinct(involved) {
+		return false, nil
+	}
+	set, err := apart([]uuid.UUID{pr.citizen, target})
+	return err == nil && !set, err
+}
+
+// confirmReviews is confirmReview for the submit path: the open reviews of the record's
+// plausible records on other citizens, read in the transaction.
+func (w *work) confirmReviews(ctx context.Context, rec SourceRecord, target uuid.UUID, plausible []plausibleRecord) error {
+	for _, pr := range confirmable(w.model, target, plausible) {
+		rv, err := w.tx.OpenReview(ctx, pr.record)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for i, c := range rv.Candidates {
+			id, err := uuid.Parse(c.ID)
+			if err != nil {
+				return fmt.Errorf("review candidate citizen ID: %w", err)
+			}
+			cit, err := w.tx.Survivor(ctx, id)
+			if err != nil {
+				return err
+			}
+			rv.Candidates[i].ID = cit.ID.String()
+		}
+		apart := func(ids []uuid.UUID) (bool, error) {
+			pairs, err := w.tx.Distinctions(ctx, ids)
+			return len(pairs) > 0, err
+		}
+		ok, err := confirmReview(w.model, &rec.Normalized, target, pr, rv, plausible, apart)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if _, err := w.merge(ctx, pr.citizen, target, confirmReason(rec.ID, rv.ID), true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// confirmReason is the reason an automatic merge that settles a review records.
+func confirmReason(record int64, review uuid.UUID) string {
+	return fmt.Sprintf("automatic: record %d confirms review %s", record, review)
 }
 
 // bridgeReason is the reason an automatic merge records: the record that joined the citizens.

@@ -132,3 +132,90 @@ func TestBulkLoadJoinsCitizensLikeOneByOne(t *testing.T) {
 		t.Fatalf("%d reviews still open after the merge", n)
 	}
 }
+
+// Three records of one woman: the civil registry's, a health record too thin to link to it (a
+// birth date a month off, an e-mail the first lacks: it waits in review, the civil registry's
+// citizen proposed), and a social-affairs record that holds all of it: it links to the first
+// clearly ahead, and matches the waiting record above the link threshold.
+func confirmRows() (header []string, rows map[string][]string) {
+	header = []string{"local_id", "nik", "full_name", "sex", "birth_date", "village", "city", "phone", "email"}
+	return header, map[string][]string{
+		"dukcapil": {"D-1", "3201015505870001", "Siti Rahmawati", "P", "1987-05-15", "Pondok Rajeg", "Kabupaten Bogor", "", ""},
+		"kemenkes": {"K-1", "", "Siti Rahmawati", "", "1987-06-15", "", "", "", "siti.rahma@example.org"},
+		"kemensos": {"S-1", "3201015505870001", "Siti Rahmawati", "P", "1987-05-15", "Pondok Rajeg", "Kabupaten Bogor", "081234567890", "siti.rahma@example.org"},
+	}
+}
+
+// TestLaterRecordSettlesAReview: the social-affairs record links to the civil registry's citizen
+// and, deciding the waiting review again with what it adds, settles it: the health record's
+// provisional citizen is merged into the proposed one and the review closes as merged.
+func TestLaterRecordSettlesAReview(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	header, rows := confirmRows()
+	var res []registry.SubmitResult
+	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
+		id, p := bridgePerson(header, rows[src])
+		r, err := f.svc.Submit(ctx, f.principal(t, src), src, id, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res = append(res, r)
+	}
+	d, k, s := res[0], res[1], res[2]
+	if d.Outcome != registry.OutcomeCreated || k.Outcome != registry.OutcomeReview || k.CitizenID == d.CitizenID {
+		t.Fatalf("fixture: civil registry %s, health %s; want created, then review on its own citizen", d.Outcome, k.Outcome)
+	}
+	if s.Outcome != registry.OutcomeLinked || s.CitizenID != d.CitizenID {
+		t.Fatalf("later record: %s to %s, want linked to %s", s.Outcome, s.CitizenID, d.CitizenID)
+	}
+	rl, err := f.svc.Resolve(ctx, read(f.principal(t, "kemenkes")), "kemenkes", "K-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rl.CitizenID != d.CitizenID {
+		t.Fatalf("the health record resolves to %s, want the proposed citizen %s", rl.CitizenID, d.CitizenID)
+	}
+	if n := f.count(t, `SELECT count(*) FROM reviews WHERE id = $1 AND status = 'merged'`, k.ReviewID); n != 1 {
+		t.Fatalf("the health record's review is still open")
+	}
+	if n := f.count(t, `SELECT count(*) FROM events WHERE kind = 'citizens.merged' AND data->>'reason' LIKE 'automatic: record % confirms review %'`); n != 2 {
+		t.Fatalf("%d merge events naming the settled review, want 2 (retired and survivor)", n)
+	}
+}
+
+// TestBulkLoadSettlesReviewsLikeOneByOne: the same records bulk-loaded source after source, and
+// with the waiting record and the one settling it in one chunk, end as the single-record path
+// leaves them.
+func TestBulkLoadSettlesReviewsLikeOneByOne(t *testing.T) {
+	t.Parallel()
+	header, rows := confirmRows()
+	dir := t.TempDir()
+	bulk, single := newFixture(t), newFixture(t)
+	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
+		path := filepath.Join(dir, src+".csv")
+		writeCSV(t, path, header, [][]string{rows[src]})
+		bulkLoad(t, bulk, src, path, 100)
+		submitOneByOne(t, single, src, path)
+		sameState(t, "after "+src, stateOf(t, bulk), stateOf(t, single))
+	}
+	for _, fx := range []*fixture{bulk, single} {
+		if n := fx.count(t, `SELECT count(*) FROM citizens WHERE status = 'active'`); n != 1 {
+			t.Fatalf("%d active citizens after the settling record, want 1", n)
+		}
+	}
+
+	bulk, single = newFixture(t), newFixture(t)
+	mixed := filepath.Join(dir, "mixed.csv")
+	settling := append([]string{"K-2"}, rows["kemensos"][1:]...)
+	writeCSV(t, mixed, header, [][]string{rows["kemenkes"], settling})
+	for _, step := range [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", mixed}} {
+		bulkLoad(t, bulk, step[0], step[1], 100)
+		submitOneByOne(t, single, step[0], step[1])
+		sameState(t, "after "+step[0], stateOf(t, bulk), stateOf(t, single))
+	}
+	if n := bulk.count(t, `SELECT count(*) FROM reviews WHERE status = 'open'`); n != 0 {
+		t.Fatalf("%d reviews still open after the settling record", n)
+	}
+}

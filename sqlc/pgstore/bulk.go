@@ -292,6 +292,47 @@ func (b bulkStore) CitizenRecordCounts(ctx context.Context, citizens []uuid.UUID
 	return out, nil
 }
 
+func (b bulkStore) OpenReviews(ctx context.Context, records []int64) ([]registry.Review, error) {
+	var out []registry.Review
+	var cands []uuid.UUID
+	for part := range chunked(records) {
+		rows, err := b.s.q.BulkOpenReviews(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			rv, err := review(r)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range rv.Candidates {
+				if id, err := uuid.Parse(c.ID); err == nil {
+					cands = append(cands, id)
+				}
+			}
+			out = append(out, rv)
+		}
+	}
+	survivor := map[string]string{}
+	for part := range chunked(cands) {
+		rows, err := b.s.q.BulkCitizenSurvivors(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			survivor[r.Start.String()] = r.Survivor.String()
+		}
+	}
+	for _, rv := range out {
+		for i, c := range rv.Candidates {
+			if s, ok := survivor[c.ID]; ok {
+				rv.Candidates[i].ID = s
+			}
+		}
+	}
+	return out, nil
+}
+
 func (b bulkStore) Distinctions(ctx context.Context, citizens []uuid.UUID) ([][2]uuid.UUID, error) {
 	var out [][2]uuid.UUID
 	for part := range chunked(citizens) {
