@@ -29,6 +29,21 @@ func bridgePerson(header, row []string) (string, registry.Person) {
 	return row[0], p
 }
 
+// submitSources submits the civil registry's, the health and the social-affairs row in turn.
+func submitSources(t *testing.T, f *fixture, header []string, rows map[string][]string) (d, k, s registry.SubmitResult) {
+	t.Helper()
+	var res []registry.SubmitResult
+	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
+		id, p := bridgePerson(header, rows[src])
+		r, err := f.svc.Submit(context.Background(), f.principal(t, src), src, id, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res = append(res, r)
+	}
+	return res[0], res[1], res[2]
+}
+
 // TestRecordJoiningTwoCitizensMergesThem: a record that matches two citizens above the link
 // threshold (and nothing else plausibly) joins them: the later citizen is merged into the best
 // candidate automatically, the review its record waited in is closed, the links keep their
@@ -38,16 +53,7 @@ func TestRecordJoiningTwoCitizensMergesThem(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	header, rows := bridgeRows()
-	var res []registry.SubmitResult
-	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
-		id, p := bridgePerson(header, rows[src])
-		r, err := f.svc.Submit(ctx, f.principal(t, src), src, id, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res = append(res, r)
-	}
-	d, k, s := res[0], res[1], res[2]
+	d, k, s := submitSources(t, f, header, rows)
 	if d.Outcome != registry.OutcomeCreated || k.Outcome != registry.OutcomeReview || k.CitizenID == d.CitizenID {
 		t.Fatalf("fixture: civil registry %s, health %s (%s vs %s); want created, then review on its own citizen", d.Outcome, k.Outcome, k.CitizenID, d.CitizenID)
 	}
@@ -154,16 +160,7 @@ func TestLaterRecordSettlesAReview(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	header, rows := confirmRows()
-	var res []registry.SubmitResult
-	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
-		id, p := bridgePerson(header, rows[src])
-		r, err := f.svc.Submit(ctx, f.principal(t, src), src, id, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res = append(res, r)
-	}
-	d, k, s := res[0], res[1], res[2]
+	d, k, s := submitSources(t, f, header, rows)
 	if d.Outcome != registry.OutcomeCreated || k.Outcome != registry.OutcomeReview || k.CitizenID == d.CitizenID {
 		t.Fatalf("fixture: civil registry %s, health %s; want created, then review on its own citizen", d.Outcome, k.Outcome)
 	}
