@@ -74,6 +74,22 @@ func ExampleModel_Decide() {
 	// review runner-up too close to the best candidate
 }
 
+func ExampleModel_Confirm() {
+	m := matching.DefaultModel()
+	// A record waits in review: its best candidate, citizen-1, is in the uncertain band.
+	review := []matching.Candidate{
+		{ID: "citizen-1", Comparison: matching.Comparison{Probability: 0.77, Weight: 1.8}},
+	}
+	// A later record links to citizen-1 and matches the waiting record with 21.2 bits.
+	fmt.Println(m.Confirm(review, "citizen-1", 21.2))
+	// With a runner-up as strong, the review stays for a steward.
+	review = append(review, matching.Candidate{ID: "citizen-2", Comparison: matching.Comparison{Probability: 1, Weight: 19.5}})
+	fmt.Println(m.Confirm(review, "citizen-1", 21.2))
+	// Output:
+	// true
+	// false
+}
+
 func ExampleTrain() {
 	var recs []matching.Normalized
 	for i := 0; i < 200; i++ {
