@@ -191,30 +191,47 @@ func TestDistinct(t *testing.T) {
 
 // A record waits in review, its best candidate in the uncertain band. A later record links to
 // that candidate and matches the waiting record above the link threshold: deciding the review
-// again with that evidence links it, unless a runner-up is still as strong.
+// again with that evidence links it, unless a runner-up is still as strong, or the two records'
+// names share at most one word (twins at one address).
 func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
 	t.Parallel()
 	m := DefaultModel()
-	cand := func(id string, w float64) Candidate {
+	cand := func(id string, a, b Normalized) Candidate {
+		w := m.Score(&a, &b)
 		return Candidate{ID: id, Comparison: Comparison{Weight: w, Probability: probability(w)}}
 	}
-	uncertain, strong := m.LinkWeight()-2, m.LinkWeight()+3
+	civil := normT(t, Record{NIK: "3201015505870001", FullName: "Siti Rahmawati", Sex: "P", BirthDate: "1987-05-15", Village: "Pondok Rajeg", City: "Kabupaten Bogor"})
+	health := normT(t, Record{FullName: "Siti Rahmawati", BirthDate: "1987-06-15", Email: "siti.rahma@example.org"})
+	social := normT(t, Record{NIK: "3201015505870001", FullName: "Siti Rahmawati", Sex: "P", BirthDate: "1987-05-15", Village: "Pondok Rajeg", City: "Kabupaten Bogor", Phone: "081234567890", Email: "siti.rahma@example.org"})
+	home := Record{Sex: "M", BirthDate: "1996-09-23", Address: "Dusun Cijambu", Village: "Lolak II", District: "Lolak", City: "Bolaang Mongondow", Postcode: "95741"}
+	twin, brother, again := home, home, home
+	twin.NIK, twin.FullName, twin.Address = "7101122309960001", "Stevanus Rumondor", "Dusun Cijambu RT 4 RW 6"
+	brother.FullName = "Rikardus Rumondor"
+	again.NIK, again.FullName, again.Phone = "7101122309960001", "Stevanus Rumondor", "08857684629"
+	tw, br, ag := normT(t, twin), normT(t, brother), normT(t, again)
+
+	proposal := cand("c", health, civil)
+	if proposal.Comparison.Probability < m.ReviewProbability || proposal.Comparison.Probability >= m.LinkProbability {
+		t.Fatalf("fixture: the health record's best candidate scores %.3f, want the uncertain band", proposal.Comparison.Probability)
+	}
+	if w := m.Score(&ag, &br); w < m.LinkWeight() {
+		t.Fatalf("fixture: the twin's second record matches his brother's with %.1f bits, want above the link threshold", w)
+	}
 	for _, tc := range []struct {
-		name    string
-		review  []Candidate
-		citizen string
-		w       float64
-		want    bool
+		name           string
+		review         []Candidate
+		citizen        string
+		later, waiting Normalized
+		want           bool
 	}{
-		{"proposal now above the link threshold", []Candidate{cand("c", uncertain)}, "c", strong, true},
-		{"new evidence weaker than the review's", []Candidate{cand("c", uncertain)}, "c", uncertain - 1, false},
-		{"still in the uncertain band", []Candidate{cand("c", uncertain-1)}, "c", uncertain, false},
-		{"a citizen the review did not propose", []Candidate{cand("c", uncertain)}, "d", strong, false},
-		{"a runner-up as strong", []Candidate{cand("c", uncertain), cand("d", strong-1)}, "c", strong, false},
-		{"a runner-up clearly behind", []Candidate{cand("d", uncertain), cand("c", uncertain-1)}, "c", uncertain + m.LinkMargin + 3, true},
-		{"candidates merged since: the best score counts", []Candidate{cand("c", uncertain), cand("c", uncertain-3)}, "c", strong, true},
+		{"a later copy of the proposed person", []Candidate{proposal}, "c", social, health, true},
+		{"a later record that adds nothing", []Candidate{proposal}, "c", civil, health, false},
+		{"a citizen the review did not propose", []Candidate{proposal}, "d", social, health, false},
+		{"a runner-up as strong", []Candidate{proposal, cand("d", health, social)}, "c", social, health, false},
+		{"candidates merged since: the best score counts", []Candidate{proposal, cand("c", health, tw)}, "c", social, health, true},
+		{"names sharing one word: twins at one address", []Candidate{cand("c", br, tw)}, "c", ag, br, false},
 	} {
-		if got := m.Confirm(tc.review, tc.citizen, tc.w); got != tc.want {
+		if got := m.Confirm(tc.review, tc.citizen, &tc.later, &tc.waiting); got != tc.want {
 			t.Errorf("%s: Confirm = %v, want %v", tc.name, got, tc.want)
 		}
 	}

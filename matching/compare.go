@@ -308,9 +308,10 @@ func sharedNIKOtherName(x *Normalized, lv *[maxFields]int) bool {
 }
 
 // otherName reports names that share at most one word: a family name, say.
-func otherName(lv *[maxFields]int) bool {
-	return lv[fieldName] == nameLevelPartial || lv[fieldName] >= nameLevelElse
-}
+func otherName(lv *[maxFields]int) bool { return otherNameLevel(lv[fieldName]) }
+
+// otherNameLevel is otherName for a name comparison level.
+func otherNameLevel(level int) bool { return level == nameLevelPartial || level >= nameLevelElse }
 
 // nikDateStated reports whether a valid NIK's encoded birth date (day + 40
 // for women) equals the record's stated, full birth date.

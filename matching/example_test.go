@@ -76,15 +76,19 @@ func ExampleModel_Decide() {
 
 func ExampleModel_Confirm() {
 	m := matching.DefaultModel()
-	// A record waits in review: its best candidate, citizen-1, is in the uncertain band.
-	review := []matching.Candidate{
-		{ID: "citizen-1", Comparison: matching.Comparison{Probability: 0.77, Weight: 1.8}},
-	}
-	// A later record links to citizen-1 and matches the waiting record with 21.2 bits.
-	fmt.Println(m.Confirm(review, "citizen-1", 21.2))
+	norm := func(r matching.Record) *matching.Normalized { n, _ := matching.Normalize(r); return &n }
+	civil := norm(matching.Record{NIK: "3201015505870001", FullName: "Siti Rahmawati", Sex: "P", BirthDate: "1987-05-15", City: "Kabupaten Bogor"})
+	health := norm(matching.Record{FullName: "Siti Rahmawati", BirthDate: "1987-06-15", Email: "siti.rahma@example.org"})
+	// The health record waits in review: its best candidate, the civil registry's citizen, is in
+	// the uncertain band.
+	w := m.Score(health, civil)
+	review := []matching.Candidate{{ID: "citizen-1", Comparison: matching.Comparison{Weight: w}}}
+	// A later record of the social-affairs ministry links to citizen-1 and holds both records' details.
+	social := norm(matching.Record{NIK: "3201015505870001", FullName: "Siti Rahmawati", Sex: "P", BirthDate: "1987-05-15", City: "Kabupaten Bogor", Email: "siti.rahma@example.org"})
+	fmt.Println(m.Confirm(review, "citizen-1", social, health))
 	// With a runner-up as strong, the review stays for a steward.
-	review = append(review, matching.Candidate{ID: "citizen-2", Comparison: matching.Comparison{Probability: 1, Weight: 19.5}})
-	fmt.Println(m.Confirm(review, "citizen-1", 21.2))
+	review = append(review, matching.Candidate{ID: "citizen-2", Comparison: matching.Comparison{Weight: m.Score(social, health) - 1}})
+	fmt.Println(m.Confirm(review, "citizen-1", social, health))
 	// Output:
 	// true
 	// false

@@ -608,17 +608,24 @@ func (m *Model) Bridge(d Decision) []Candidate {
 }
 
 // Confirm says whether a pending review is settled by a record that came
-// later. The review's record waits on its own provisional citizen with
-// review, its candidates as they were scored (named by their citizens now,
-// the provisional one left out). The later record linked to citizen and
-// matches the review's record with weight w: Confirm decides the review's
-// candidates again, citizen's score raised to w if w is higher, and reports
-// whether Decide now links the review's record to citizen. Only a citizen the
-// review proposed can be confirmed, and a runner-up that made the review
-// still stands against it: another copy of the proposed person is evidence
-// about the record's own match, not against the other candidates. The caller
-// applies the chain guard and stewards' decisions, as for Bridge.
-func (m *Model) Confirm(review []Candidate, citizen string, w float64) bool {
+// later. The review's record, waiting, waits on its own provisional citizen
+// with review, its candidates as they were scored (named by their citizens
+// now, the provisional one left out). The later record linked to citizen:
+// Confirm decides the review's candidates again, citizen's score raised to
+// the later record's weight with the waiting one if that is higher, and
+// reports whether Decide now links the waiting record to citizen. Only a
+// citizen the review proposed can be confirmed, and a runner-up that made the
+// review still stands against it: another copy of the proposed person is
+// evidence about the record's own match, not against the other candidates.
+// Nor does a later record whose name shares at most one word with the waiting
+// one's confirm it: what such a pair agrees on, a birth date and a household,
+// twins and siblings share (on the generated population such confirmations
+// merged them). The caller applies the chain guard and stewards' decisions,
+// as for Bridge.
+func (m *Model) Confirm(review []Candidate, citizen string, later, waiting *Normalized) bool {
+	if r := compareName(later, waiting, m); r.level != levelMissing && otherNameLevel(r.level) {
+		return false
+	}
 	best := map[string]float64{}
 	for _, c := range review {
 		if b, ok := best[c.ID]; !ok || c.Comparison.Weight > b {
@@ -629,7 +636,7 @@ func (m *Model) Confirm(review []Candidate, citizen string, w float64) bool {
 	if !ok {
 		return false
 	}
-	best[citizen] = max(old, w)
+	best[citizen] = max(old, m.Score(later, waiting))
 	cands := make([]Candidate, 0, len(best))
 	for id, w := range best {
 		cands = append(cands, Candidate{ID: id, Comparison: Comparison{Weight: w, Probability: probability(w)}})

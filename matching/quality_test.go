@@ -496,7 +496,7 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 						cands = append(cands, Candidate{ID: fmt.Sprintf("%08d", s), Comparison: c.Comparison})
 					}
 				}
-				if !m.Confirm(cands, fmt.Sprintf("%08d", target), weight[j]) {
+				if !m.Confirm(cands, fmt.Sprintf("%08d", target), &norm[i], &norm[j]) {
 					continue
 				}
 				involved := []*Normalized{&norm[i], &norm[j]}

@@ -581,7 +581,7 @@ func confirmReview(model *matching.Model, rec *matching.Normalized, target uuid.
 			cands = append(cands, c)
 		}
 	}
-	if !model.Confirm(cands, target.String(), pr.weight) {
+	if !model.Confirm(cands, target.String(), rec, pr.norm) {
 		return false, nil
 	}
 	involved := []*matching.Normalized{rec, pr.norm}

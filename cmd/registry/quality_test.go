@@ -45,8 +45,8 @@ var qualityFloors = map[string]qualityFloor{
 	"febrl2":          {p: 0.999, r: 0.99, f1: 0.995},
 	"febrl3":          {p: 0.999, r: 0.993, f1: 0.996}, // target: P >= 0.999, F1 >= 0.995
 	"dsgen-a10000":    {p: 0.999, r: 0.998, f1: 0.999},
-	"dsgen-c10000":    {p: 0.998, r: 0.94, f1: 0.968}, // target: F1 >= 0.95
-	"splink-fake1000": {p: 0.995, r: 0.77, f1: 0.87},  // target: F1 >= 0.87
+	"dsgen-c10000":    {p: 0.998, r: 0.935, f1: 0.965}, // target: F1 >= 0.95
+	"splink-fake1000": {p: 0.995, r: 0.77, f1: 0.87},   // target: F1 >= 0.87
 	"rldata500":       {p: 0.98, r: 0.87, f1: 0.93},
 	// target: P >= 0.999, R >= 0.98, < 0.5 % of hard-negative groups merged, reviews <= 2 %.
 	"synth-current": {p: 0.998, r: 0.98, f1: 0.99, maxReviews: 0.01, maxHNMerged: 0.005},
