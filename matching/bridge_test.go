@@ -191,8 +191,8 @@ func TestDistinct(t *testing.T) {
 
 // A record waits in review, its best candidate in the uncertain band. A later record links to
 // that candidate and matches the waiting record above the link threshold: deciding the review
-// again with that evidence links it, unless a runner-up is still as strong, or the two records'
-// names share at most one word (twins at one address).
+// again with that evidence links it, unless a runner-up is still as strong, the two records'
+// names share at most one word (twins at one address), or what they agree on is where they live.
 func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
 	t.Parallel()
 	m := DefaultModel()
@@ -209,13 +209,21 @@ func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
 	brother.FullName = "Rikardus Rumondor"
 	again.NIK, again.FullName, again.Phone = "7101122309960001", "Stevanus Rumondor", "08857684629"
 	tw, br, ag := normT(t, twin), normT(t, brother), normT(t, again)
+	// A mother and her daughter of the same name at one address, with one phone.
+	flat := Record{Address: "Jl. Merdeka No. 48 RT 006 RW 004", Village: "Lalang", City: "Kota Medan", Postcode: "20128", Phone: "081234567890"}
+	mother, daughter := flat, flat
+	mother.FullName, mother.BirthDate = "Nur Hasanah", "1990-05-01"
+	daughter.FullName, daughter.BirthDate = "Nur Hasanah", "2014-02-11"
+	mo, da := normT(t, mother), normT(t, daughter)
 
 	proposal := cand("c", health, civil)
 	if proposal.Comparison.Probability < m.ReviewProbability || proposal.Comparison.Probability >= m.LinkProbability {
 		t.Fatalf("fixture: the health record's best candidate scores %.3f, want the uncertain band", proposal.Comparison.Probability)
 	}
-	if w := m.Score(&ag, &br); w < m.LinkWeight() {
-		t.Fatalf("fixture: the twin's second record matches his brother's with %.1f bits, want above the link threshold", w)
+	for _, p := range [][2]*Normalized{{&ag, &br}, {&da, &mo}} {
+		if w := m.Score(p[0], p[1]); w < m.LinkWeight() {
+			t.Fatalf("fixture: %v and %v score %.1f bits, want above the link threshold", p[0].Name, p[1].Name, w)
+		}
 	}
 	for _, tc := range []struct {
 		name           string
@@ -230,6 +238,7 @@ func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
 		{"a runner-up as strong", []Candidate{proposal, cand("d", health, social)}, "c", social, health, false},
 		{"candidates merged since: the best score counts", []Candidate{proposal, cand("c", health, tw)}, "c", social, health, true},
 		{"names sharing one word: twins at one address", []Candidate{cand("c", br, tw)}, "c", ag, br, false},
+		{"agreeing only where they live: one name, two birth dates", []Candidate{proposal}, "c", da, mo, false},
 	} {
 		if got := m.Confirm(tc.review, tc.citizen, &tc.later, &tc.waiting); got != tc.want {
 			t.Errorf("%s: Confirm = %v, want %v", tc.name, got, tc.want)

@@ -618,10 +618,11 @@ func (m *Model) Bridge(d Decision) []Candidate {
 // review still stands against it: another copy of the proposed person is
 // evidence about the record's own match, not against the other candidates.
 // Nor does a later record whose name shares at most one word with the waiting
-// one's confirm it: what such a pair agrees on, a birth date and a household,
-// twins and siblings share (on the generated population such confirmations
-// merged them). The caller applies the chain guard and stewards' decisions,
-// as for Bridge.
+// one's confirm it, or one that reaches the link threshold with it only by
+// agreeing where they live (address, locality, postcode, phone): what such a
+// pair agrees on, twins, siblings and a mother and daughter of one name share
+// (on the generated population such confirmations merged them). The caller
+// applies the chain guard and stewards' decisions, as for Bridge.
 func (m *Model) Confirm(review []Candidate, citizen string, later, waiting *Normalized) bool {
 	if r := compareName(later, waiting, m); r.level != levelMissing && otherNameLevel(r.level) {
 		return false
@@ -636,7 +637,19 @@ func (m *Model) Confirm(review []Candidate, citizen string, later, waiting *Norm
 	if !ok {
 		return false
 	}
-	best[citizen] = max(old, m.Score(later, waiting))
+	// What the two records say about who the person is, not where they live: agreements of
+	// residence are what household members share.
+	c := m.Compare(*later, *waiting)
+	own, residence := c.Weight, residenceFields()
+	for i, f := range c.Fields {
+		if residence[i] && f.Weight > 0 {
+			own -= f.Weight
+		}
+	}
+	if own < m.LinkWeight() {
+		return false
+	}
+	best[citizen] = max(old, own)
 	cands := make([]Candidate, 0, len(best))
 	for id, w := range best {
 		cands = append(cands, Candidate{ID: id, Comparison: Comparison{Weight: w, Probability: probability(w)}})

@@ -428,6 +428,7 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 	}
 	reviewW, linkW := m.ReviewWeight(), m.LinkWeight()
 	open := map[int][]Candidate{} // a record in review (its own provisional citizen) -> its candidates
+	holds := map[int]int{}        // records linked to a citizen after the one it was created for
 	for i := range norm {
 		keys := BlockingKeys(norm[i])
 		seen := map[int]bool{}
@@ -477,6 +478,7 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 				for _, c := range strong[1:] {
 					survivor[atoiASCII(c.ID)] = target
 				}
+				holds[target]++
 				d.Outcome, d.Best = OutcomeLink, 0
 			}
 		}
@@ -484,10 +486,11 @@ func onlineQuality(m *Model, norm []Normalized, truth map[uint64]bool) (p, r flo
 		case OutcomeLink:
 			target := atoiASCII(d.Ranked[d.Best].ID)
 			citizen[i] = target
+			holds[target]++
 			links++
 			for _, j := range plausible {
 				rv, ok := open[j]
-				if !ok || weight[j] < linkW || find(citizen[j]) != j {
+				if !ok || weight[j] < linkW || find(citizen[j]) != j || holds[j] > 0 {
 					continue
 				}
 				cands := make([]Candidate, 0, len(rv))

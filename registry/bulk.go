@@ -93,6 +93,9 @@ type bulkLoader struct {
 	// since by a merge no longer has its record on its provisional citizen, which confirmReview
 	// checks; the write checks that a confirmed review is still open.
 	reviews map[int64]Review
+	// joined are the citizens records joined during this load (linked to them or merged into
+	// them): a review whose provisional citizen is among them no longer waits alone.
+	joined map[uuid.UUID]bool
 }
 
 // maxChunkAttempts bounds the retries of a chunk that conflicted with a concurrent change.
@@ -281,6 +284,7 @@ func (l *bulkLoader) conflicted(ch *rawChunk, attempt int, err error) {
 		"load_id", l.job, "chunk", ch.seq, "attempt", attempt, "err", err)
 	l.idx = newBulkIndex()
 	l.reviews = map[int64]Review{}
+	l.joined = map[uuid.UUID]bool{}
 }
 
 // commit decides and writes one chunk synchronously (nothing else in flight), retrying it from
@@ -481,6 +485,10 @@ type chunkPlan struct {
 	// oldReviews the open reviews from before the load a row could confirm.
 	chunkReviews map[int64]int
 	oldReviews   map[int64]Review
+	// joined are the citizens this chunk's rows joined; provisional how many records the
+	// provisional citizens of the reviews a row could settle held when the chunk was decided.
+	joined      map[uuid.UUID]bool
+	provisional map[uuid.UUID]int
 	// members holds the records the touched existing citizens keep from before the chunk.
 	members map[uuid.UUID][]SourceRecord
 
@@ -822,18 +830,24 @@ func (p *chunkPlan) decide(ctx context.Context) error {
 	}
 	// The open reviews, from before this load, of records a row could confirm (see confirm).
 	var reviewed []int64
+	var provisional []uuid.UUID
 	for i := range p.work {
 		r := &p.work[i]
 		if len(r.cands) < 2 {
 			continue
 		}
 		for _, c := range r.cands {
-			if _, ours := l.reviews[c.id]; !ours && c.cmp.Weight >= l.model.LinkWeight() {
+			if c.cmp.Weight < l.model.LinkWeight() {
+				continue
+			}
+			if rv, ours := l.reviews[c.id]; ours {
+				provisional = append(provisional, rv.CitizenID)
+			} else {
 				reviewed = append(reviewed, c.id)
 			}
 		}
 	}
-	p.chunkReviews, p.oldReviews = map[int64]int{}, map[int64]Review{}
+	p.chunkReviews, p.oldReviews, p.joined = map[int64]int{}, map[int64]Review{}, map[uuid.UUID]bool{}
 	if len(reviewed) > 0 {
 		slices.Sort(reviewed)
 		rvs, err := l.bs.OpenReviews(ctx, slices.Compact(reviewed))
@@ -842,6 +856,14 @@ func (p *chunkPlan) decide(ctx context.Context) error {
 		}
 		for _, rv := range rvs {
 			p.oldReviews[rv.RecordID] = rv
+			provisional = append(provisional, rv.CitizenID)
+		}
+	}
+	p.provisional = map[uuid.UUID]int{}
+	if len(provisional) > 0 {
+		var err error
+		if p.provisional, err = l.bs.CitizenRecordCounts(ctx, uniqueIDs(provisional)); err != nil {
+			return fmt.Errorf("count provisional citizens' records: %w", err)
 		}
 	}
 	holds := map[uuid.UUID]int{}
@@ -945,6 +967,7 @@ func (p *chunkPlan) decideRow(i int32, apart map[[2]uuid.UUID]bool, holds map[uu
 		p.links = append(p.links, link)
 		p.emitLinked(r, link)
 		holds[target]++
+		p.joined[target] = true
 		p.confirm(i, target, apart, holds)
 	case matching.OutcomeReview:
 		cit := uuid.Nil
@@ -986,6 +1009,7 @@ func (p *chunkPlan) bridge(i int32, dec *matching.Decision, apart map[[2]uuid.UU
 func (p *chunkPlan) merge(m plannedMerge, apart map[[2]uuid.UUID]bool, holds map[uuid.UUID]int) {
 	p.merges = append(p.merges, m)
 	p.merged[m.retired] = m.survivor
+	p.joined[m.survivor] = true
 	holds[m.survivor] += holds[m.retired]
 	// A steward's distinction from the retired citizen now holds for the survivor.
 	for pr := range apart {
@@ -1033,7 +1057,7 @@ func (p *chunkPlan) confirm(i int32, target uuid.UUID, apart map[[2]uuid.UUID]bo
 			continue // merged into another by this row already: its review was closed with it
 		}
 		rv, ok := p.reviewOf(pr.record)
-		if !ok {
+		if !ok || !p.waitsAlone(rv, holds) {
 			continue
 		}
 		rv.Candidates = slices.Clone(rv.Candidates)
@@ -1046,6 +1070,21 @@ func (p *chunkPlan) confirm(i int32, target uuid.UUID, apart map[[2]uuid.UUID]bo
 			p.merge(plannedMerge{retired: pr.citizen, survivor: target, record: r.id, review: rv.ID, reviewed: pr.record}, apart, holds)
 		}
 	}
+}
+
+// waitsAlone is the submit path's check that review rv's provisional citizen holds its record
+// alone: no row of this load joined it, and it held at most that record when the chunk was
+// decided (none yet if a chunk still in flight created it), or, for a review this chunk opened,
+// as the chunk's rows leave it.
+func (p *chunkPlan) waitsAlone(rv Review, holds map[uuid.UUID]int) bool {
+	c := rv.CitizenID
+	if p.joined[c] || p.l.joined[c] {
+		return false
+	}
+	if _, ours := p.chunkReviews[rv.RecordID]; ours {
+		return p.newCitizen[c] || holds[c] <= 1
+	}
+	return p.provisional[c] <= 1
 }
 
 // reviewOf is record's open review as the rows so far leave it, if any.
@@ -1360,6 +1399,9 @@ func (p *chunkPlan) apply() {
 	}
 	for _, rv := range p.reviews {
 		l.reviews[rv.RecordID] = rv
+	}
+	for c := range p.joined {
+		l.joined[c] = true
 	}
 	p.indexMiB = idx.bytes >> 20
 }

@@ -608,6 +608,13 @@ func (w *work) confirmReviews(ctx context.Context, rec SourceRecord, target uuid
 		if err != nil {
 			return err
 		}
+		// A provisional citizen other records joined since is no longer one record waiting:
+		// settling it is a steward's call.
+		if recs, err := w.tx.CitizenRecords(ctx, pr.citizen); err != nil {
+			return err
+		} else if len(recs) > 1 {
+			continue
+		}
 		for i, c := range rv.Candidates {
 			id, err := uuid.Parse(c.ID)
 			if err != nil {

@@ -215,4 +215,23 @@ func TestBulkLoadSettlesReviewsLikeOneByOne(t *testing.T) {
 	if n := bulk.count(t, `SELECT count(*) FROM reviews WHERE status = 'open'`); n != 0 {
 		t.Fatalf("%d reviews still open after the settling record", n)
 	}
+
+	// A second copy of the health record joins its provisional citizen first: the citizen no
+	// longer waits with one record, and settling it is left to a steward.
+	bulk, single = newFixture(t), newFixture(t)
+	copies := filepath.Join(dir, "copies.csv")
+	writeCSV(t, copies, header, [][]string{rows["kemenkes"], append([]string{"K-2"}, rows["kemenkes"][1:]...)})
+	for _, step := range [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", copies}, {"kemensos", filepath.Join(dir, "kemensos.csv")}} {
+		bulkLoad(t, bulk, step[0], step[1], 100)
+		submitOneByOne(t, single, step[0], step[1])
+		sameState(t, "after "+step[0]+" (copies)", stateOf(t, bulk), stateOf(t, single))
+	}
+	for _, fx := range []*fixture{bulk, single} {
+		if n := fx.count(t, `SELECT count(*) FROM citizens WHERE status = 'active'`); n != 2 {
+			t.Fatalf("%d active citizens, want 2: a provisional citizen holding two records is not settled", n)
+		}
+		if n := fx.count(t, `SELECT count(*) FROM reviews WHERE status = 'open'`); n != 1 {
+			t.Fatalf("%d reviews open, want the health record's", n)
+		}
+	}
 }
