@@ -215,6 +215,11 @@ func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
 	mother.FullName, mother.BirthDate = "Nur Hasanah", "1990-05-01"
 	daughter.FullName, daughter.BirthDate = "Nur Hasanah", "2014-02-11"
 	mo, da := normT(t, mother), normT(t, daughter)
+	// Two women of one name and birthday a year apart, in two districts, one record stating the
+	// other's year; the later record of the first says she was born where the second was.
+	first := normT(t, Record{NIK: "3312194808060001", FullName: "Dwi Utami", Sex: "P", BirthDate: "2006-08-08", BirthPlace: "Semarang", District: "Slogohimo", City: "Kabupaten Wonogiri"})
+	second := normT(t, Record{NIK: "3312054808050001", FullName: "Dwi Utami", Sex: "P", BirthDate: "2006-08-08", BirthPlace: "Wonogiri", District: "Tirtomoyo", City: "Kabupaten Wonogiri"})
+	firstAgain := normT(t, Record{NIK: "3312194808060001", FullName: "Dwi Utami", Sex: "P", BirthDate: "2006-08-08", BirthPlace: "Wonogiri", District: "Slogohimo", City: "Kabupaten Wonogiri", Phone: "085367976681"})
 
 	proposal := cand("c", health, civil)
 	if proposal.Comparison.Probability < m.ReviewProbability || proposal.Comparison.Probability >= m.LinkProbability {
@@ -239,6 +244,7 @@ func TestConfirmSettlesAReviewOnlyWhenItsProposalWinsClearly(t *testing.T) {
 		{"candidates merged since: the best score counts", []Candidate{proposal, cand("c", health, tw)}, "c", social, health, true},
 		{"names sharing one word: twins at one address", []Candidate{cand("c", br, tw)}, "c", ag, br, false},
 		{"agreeing only where they live: one name, two birth dates", []Candidate{proposal}, "c", da, mo, false},
+		{"two NIKs that differ", []Candidate{cand("c", second, first)}, "c", firstAgain, second, false},
 	} {
 		if got := m.Confirm(tc.review, tc.citizen, &tc.later, &tc.waiting); got != tc.want {
 			t.Errorf("%s: Confirm = %v, want %v", tc.name, got, tc.want)

@@ -617,15 +617,20 @@ func (m *Model) Bridge(d Decision) []Candidate {
 // citizen the review proposed can be confirmed, and a runner-up that made the
 // review still stands against it: another copy of the proposed person is
 // evidence about the record's own match, not against the other candidates.
-// Nor does a later record whose name shares at most one word with the waiting
-// one's confirm it, or one that reaches the link threshold with it only by
-// agreeing where they live (address, locality, postcode, phone): what such a
-// pair agrees on, twins, siblings and a mother and daughter of one name share
-// (on the generated population such confirmations merged them). The caller
-// applies the chain guard and stewards' decisions, as for Bridge.
+// Only what the later record says about who the waiting one's person is
+// counts: agreements of where they live (address, locality, postcode, phone)
+// neither reach the link threshold nor raise the score, and a later record
+// whose name shares at most one word with the waiting one's, or whose NIK
+// differs from it, confirms nothing. Twins, siblings, a mother and daughter
+// of one name and namesakes with a mistyped birth year share the rest (on the
+// generated population such confirmations merged them). The caller applies
+// the chain guard and stewards' decisions, as for Bridge.
 func (m *Model) Confirm(review []Candidate, citizen string, later, waiting *Normalized) bool {
 	if r := compareName(later, waiting, m); r.level != levelMissing && otherNameLevel(r.level) {
 		return false
+	}
+	if r := compareNIK(later, waiting, m); r.level > 0 {
+		return false // two numbers that differ: a third record does not settle which is whose
 	}
 	best := map[string]float64{}
 	for _, c := range review {
