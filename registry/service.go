@@ -273,8 +273,10 @@ func (w *work) run(ctx context.Context, source, localID string, person Person, n
 			return SubmitResult{}, err
 		}
 		res.CitizenID, res.Outcome = target, OutcomeLinked
-		if err := w.confirmReviews(ctx, rec, target, plausible); err != nil {
-			return SubmitResult{}, err
+		if current == nil || current.CitizenID != target {
+			if err := w.confirmReviews(ctx, rec, target, plausible); err != nil {
+				return SubmitResult{}, err
+			}
 		}
 	case matching.OutcomeReview:
 		cit := uuid.Nil
@@ -600,7 +602,11 @@ func confirmReview(model *matching.Model, rec *matching.Normalized, target uuid.
 // confirmReviews is confirmReview for the submit path: the open reviews of the record's
 // plausible records on other citizens, read in the transaction.
 func (w *work) confirmReviews(ctx context.Context, rec SourceRecord, target uuid.UUID, plausible []plausibleRecord) error {
+	merged := map[uuid.UUID]bool{}
 	for _, pr := range confirmable(w.model, target, plausible) {
+		if merged[pr.citizen] {
+			continue // merged by this record already: its review was closed with it
+		}
 		rv, err := w.tx.OpenReview(ctx, pr.record)
 		if errors.Is(err, ErrNotFound) {
 			continue
@@ -640,6 +646,7 @@ func (w *work) confirmReviews(ctx context.Context, rec SourceRecord, target uuid
 		if _, err := w.merge(ctx, pr.citizen, target, confirmReason(rec.ID, rv.ID), true); err != nil {
 			return err
 		}
+		merged[pr.citizen] = true
 	}
 	return nil
 }
