@@ -44,6 +44,31 @@ func submitSources(t *testing.T, f *fixture, header []string, rows map[string][]
 	return res[0], res[1], res[2]
 }
 
+// sourceFiles writes each source's row to its own file in dir, civil registry first.
+func sourceFiles(t *testing.T, dir string, header []string, rows map[string][]string) [][2]string {
+	t.Helper()
+	var steps [][2]string
+	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
+		path := filepath.Join(dir, src+".csv")
+		writeCSV(t, path, header, [][]string{rows[src]})
+		steps = append(steps, [2]string{src, path})
+	}
+	return steps
+}
+
+// loadBothWays loads each (source, file) step in bulk into one fresh registry and record by
+// record into another, and checks after every step that the two hold the same state.
+func loadBothWays(t *testing.T, steps [][2]string) (bulk, single *fixture) {
+	t.Helper()
+	bulk, single = newFixture(t), newFixture(t)
+	for _, step := range steps {
+		bulkLoad(t, bulk, step[0], step[1], 100)
+		submitOneByOne(t, single, step[0], step[1])
+		sameState(t, "after "+step[1], stateOf(t, bulk), stateOf(t, single))
+	}
+	return bulk, single
+}
+
 // TestRecordJoiningTwoCitizensMergesThem: a record that matches two citizens above the link
 // threshold (and nothing else plausibly) joins them: the later citizen is merged into the best
 // candidate automatically, the review its record waited in is closed, the links keep their
@@ -110,27 +135,15 @@ func TestBulkLoadJoinsCitizensLikeOneByOne(t *testing.T) {
 	t.Parallel()
 	header, rows := bridgeRows()
 	dir := t.TempDir()
-	bulk, single := newFixture(t), newFixture(t)
-	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
-		path := filepath.Join(dir, src+".csv")
-		writeCSV(t, path, header, [][]string{rows[src]})
-		bulkLoad(t, bulk, src, path, 100)
-		submitOneByOne(t, single, src, path)
-		sameState(t, "after "+src, stateOf(t, bulk), stateOf(t, single))
-	}
+	bulk, _ := loadBothWays(t, sourceFiles(t, dir, header, rows))
 	if n := bulk.count(t, `SELECT count(*) FROM citizens WHERE status = 'active'`); n != 1 {
 		t.Fatalf("%d active citizens after the joining record, want 1", n)
 	}
 
 	// One file holding both the health record and the joining record (one chunk).
-	bulk, single = newFixture(t), newFixture(t)
 	mixed := filepath.Join(dir, "mixed.csv")
 	writeCSV(t, mixed, header, [][]string{rows["kemenkes"], {"K-2", "3201015505870001", "Siti Rahmawati", "P", "1987-05-15", "Pondok Rajeg", "Kabupaten Bogor", "081234567890"}})
-	for _, step := range [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", mixed}} {
-		bulkLoad(t, bulk, step[0], step[1], 100)
-		submitOneByOne(t, single, step[0], step[1])
-		sameState(t, "after "+step[0], stateOf(t, bulk), stateOf(t, single))
-	}
+	bulk, _ = loadBothWays(t, [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", mixed}})
 	if n := bulk.count(t, `SELECT count(*) FROM citizens WHERE status = 'active'`); n != 1 {
 		t.Fatalf("%d active citizens after the joining record, want 1", n)
 	}
@@ -189,43 +202,26 @@ func TestBulkLoadSettlesReviewsLikeOneByOne(t *testing.T) {
 	t.Parallel()
 	header, rows := confirmRows()
 	dir := t.TempDir()
-	bulk, single := newFixture(t), newFixture(t)
-	for _, src := range []string{"dukcapil", "kemenkes", "kemensos"} {
-		path := filepath.Join(dir, src+".csv")
-		writeCSV(t, path, header, [][]string{rows[src]})
-		bulkLoad(t, bulk, src, path, 100)
-		submitOneByOne(t, single, src, path)
-		sameState(t, "after "+src, stateOf(t, bulk), stateOf(t, single))
-	}
+	bulk, single := loadBothWays(t, sourceFiles(t, dir, header, rows))
 	for _, fx := range []*fixture{bulk, single} {
 		if n := fx.count(t, `SELECT count(*) FROM citizens WHERE status = 'active'`); n != 1 {
 			t.Fatalf("%d active citizens after the settling record, want 1", n)
 		}
 	}
 
-	bulk, single = newFixture(t), newFixture(t)
 	mixed := filepath.Join(dir, "mixed.csv")
 	settling := append([]string{"K-2"}, rows["kemensos"][1:]...)
 	writeCSV(t, mixed, header, [][]string{rows["kemenkes"], settling})
-	for _, step := range [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", mixed}} {
-		bulkLoad(t, bulk, step[0], step[1], 100)
-		submitOneByOne(t, single, step[0], step[1])
-		sameState(t, "after "+step[0], stateOf(t, bulk), stateOf(t, single))
-	}
+	bulk, _ = loadBothWays(t, [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", mixed}})
 	if n := bulk.count(t, `SELECT count(*) FROM reviews WHERE status = 'open'`); n != 0 {
 		t.Fatalf("%d reviews still open after the settling record", n)
 	}
 
 	// A second copy of the health record joins its provisional citizen first: the citizen no
 	// longer waits with one record, and settling it is left to a steward.
-	bulk, single = newFixture(t), newFixture(t)
 	copies := filepath.Join(dir, "copies.csv")
 	writeCSV(t, copies, header, [][]string{rows["kemenkes"], append([]string{"K-2"}, rows["kemenkes"][1:]...)})
-	for _, step := range [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", copies}, {"kemensos", filepath.Join(dir, "kemensos.csv")}} {
-		bulkLoad(t, bulk, step[0], step[1], 100)
-		submitOneByOne(t, single, step[0], step[1])
-		sameState(t, "after "+step[0]+" (copies)", stateOf(t, bulk), stateOf(t, single))
-	}
+	bulk, single = loadBothWays(t, [][2]string{{"dukcapil", filepath.Join(dir, "dukcapil.csv")}, {"kemenkes", copies}, {"kemensos", filepath.Join(dir, "kemensos.csv")}})
 	for _, fx := range []*fixture{bulk, single} {
 		if n := fx.count(t, `SELECT count(*) FROM citizens WHERE status = 'active'`); n != 2 {
 			t.Fatalf("%d active citizens, want 2: a provisional citizen holding two records is not settled", n)
