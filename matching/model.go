@@ -610,16 +610,16 @@ func (m *Model) Bridge(d Decision) []Candidate {
 // Confirm says whether a pending review is settled by a record that came
 // later. The review's record, waiting, waits on its own provisional citizen
 // with review, its candidates as they were scored (named by their citizens
-// now, the provisional one left out). The later record linked to citizen:
+// now, the provisional one left out); the later record linked to citizen.
 // Confirm decides the review's candidates again, citizen's score raised to
-// the later record's weight with the waiting one if that is higher, and
+// what the later record says about the waiting one if that is more, and
 // reports whether Decide now links the waiting record to citizen. Only a
 // citizen the review proposed can be confirmed, and a runner-up that made the
 // review still stands against it: another copy of the proposed person is
 // evidence about the record's own match, not against the other candidates.
-// Only what the later record says about who the waiting one's person is
-// counts: agreements of where they live (address, locality, postcode, phone)
-// neither reach the link threshold nor raise the score, and a later record
+// Only evidence about who the person is counts: agreements of where the two
+// live (address, locality, postcode, phone) are left out of the weight that
+// must reach the link threshold and raises the score, and a later record
 // whose name shares at most one word with the waiting one's, or whose NIK
 // differs from it, confirms nothing. Twins, siblings, a mother and daughter
 // of one name and namesakes with a mistyped birth year share the rest (on the
