@@ -237,11 +237,7 @@ func (w *work) run(ctx context.Context, source, localID string, person Person, n
 		return SubmitResult{}, err
 	}
 	if !keep && current == nil {
-		apart := func(ids []uuid.UUID) (bool, error) {
-			pairs, err := tx.Distinctions(ctx, ids)
-			return len(pairs) > 0, err
-		}
-		ids, err := bridge(w.model, &dec, &rec.Normalized, plausible, apart)
+		ids, err := bridge(w.model, &dec, &rec.Normalized, plausible, w.setApart(ctx))
 		if err != nil {
 			return SubmitResult{}, err
 		}
@@ -621,22 +617,24 @@ func (w *work) confirmReviews(ctx context.Context, rec SourceRecord, target uuid
 		} else if len(recs) > 1 {
 			continue
 		}
+		ids := make([]uuid.UUID, len(rv.Candidates))
 		for i, c := range rv.Candidates {
-			id, err := uuid.Parse(c.ID)
-			if err != nil {
+			if ids[i], err = uuid.Parse(c.ID); err != nil {
 				return fmt.Errorf("review candidate citizen ID: %w", err)
 			}
-			cit, err := w.tx.Survivor(ctx, id)
-			if err != nil {
-				return err
+		}
+		survivor, err := w.tx.Survivors(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i, id := range ids {
+			s, ok := survivor[id]
+			if !ok {
+				return fmt.Errorf("%w: review candidate citizen %s", ErrNotFound, id)
 			}
-			rv.Candidates[i].ID = cit.ID.String()
+			rv.Candidates[i].ID = s.String()
 		}
-		apart := func(ids []uuid.UUID) (bool, error) {
-			pairs, err := w.tx.Distinctions(ctx, ids)
-			return len(pairs) > 0, err
-		}
-		ok, err := confirmReview(w.model, &rec.Normalized, target, pr, rv, plausible, apart)
+		ok, err := confirmReview(w.model, &rec.Normalized, target, pr, rv, plausible, w.setApart(ctx))
 		if err != nil {
 			return err
 		}
@@ -649,6 +647,15 @@ func (w *work) confirmReviews(ctx context.Context, rec SourceRecord, target uuid
 		merged[pr.citizen] = true
 	}
 	return nil
+}
+
+// setApart answers, in the transaction, whether a steward set two of ids apart: the guard bridge
+// and confirmReview apply before an automatic merge.
+func (w *work) setApart(ctx context.Context) func(ids []uuid.UUID) (bool, error) {
+	return func(ids []uuid.UUID) (bool, error) {
+		pairs, err := w.tx.Distinctions(ctx, ids)
+		return len(pairs) > 0, err
+	}
 }
 
 // confirmReason is the reason an automatic merge that settles a review records.

@@ -115,6 +115,8 @@ type Tx interface {
 	LockCitizen(ctx context.Context, id uuid.UUID) (Citizen, error)
 	// Survivor follows merged_into from id to the active citizen.
 	Survivor(ctx context.Context, id uuid.UUID) (Citizen, error)
+	// Survivors maps each of ids to its active survivor (itself when active), in one query.
+	Survivors(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error)
 	// CitizenRecords returns the current versions of the records actively linked to a citizen.
 	CitizenRecords(ctx context.Context, citizen uuid.UUID) ([]SourceRecord, error)
 	Golden(ctx context.Context, citizen uuid.UUID) (GoldenRecord, error)

@@ -313,20 +313,16 @@ func (b bulkStore) OpenReviews(ctx context.Context, records []int64) ([]registry
 			out = append(out, rv)
 		}
 	}
-	survivor := map[string]string{}
-	for part := range chunked(cands) {
-		rows, err := b.s.q.BulkCitizenSurvivors(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		for _, r := range rows {
-			survivor[r.Start.String()] = r.Survivor.String()
-		}
+	survivor, err := survivors(ctx, b.s.q, cands)
+	if err != nil {
+		return nil, err
 	}
 	for _, rv := range out {
 		for i, c := range rv.Candidates {
-			if s, ok := survivor[c.ID]; ok {
-				rv.Candidates[i].ID = s
+			if id, err := uuid.Parse(c.ID); err == nil {
+				if s, ok := survivor[id]; ok {
+					rv.Candidates[i].ID = s.String()
+				}
 			}
 		}
 	}

@@ -173,6 +173,25 @@ func (t *tx) Survivor(ctx context.Context, id uuid.UUID) (registry.Citizen, erro
 	return registry.Citizen{ID: c.ID, Status: registry.CitizenStatus(c.Status), MergedInto: c.MergedInto.UUID}, nil
 }
 
+func (t *tx) Survivors(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	return survivors(ctx, t.q, ids)
+}
+
+// survivors maps each of ids to the active survivor its merged_into chain leads to.
+func survivors(ctx context.Context, q *dbsqlc.Queries, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	out := make(map[uuid.UUID]uuid.UUID, len(ids))
+	for part := range chunked(ids) {
+		rows, err := q.CitizenSurvivors(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for _, r := range rows {
+			out[r.Start] = r.Survivor
+		}
+	}
+	return out, nil
+}
+
 func (t *tx) CitizenRecords(ctx context.Context, citizen uuid.UUID) ([]registry.SourceRecord, error) {
 	rows, err := t.q.CitizenRecords(ctx, citizen)
 	if err != nil {

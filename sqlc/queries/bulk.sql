@@ -40,17 +40,6 @@ GROUP BY citizen_id;
 -- The open reviews of the given records (a record has at most one).
 SELECT * FROM reviews WHERE record_id = ANY (sqlc.arg(ids)::bigint[]) AND status = 'open';
 
--- name: BulkCitizenSurvivors :many
--- Each given citizen with the active survivor merged_into leads to (itself when active).
-WITH RECURSIVE chain AS (
-    SELECT c.id AS start, c.id, c.merged_into, 0 AS depth FROM citizens c WHERE c.id = ANY (sqlc.arg(ids)::uuid[])
-    UNION ALL
-    SELECT chain.start, c.id, c.merged_into, chain.depth + 1
-    FROM citizens c JOIN chain ON c.id = chain.merged_into
-    WHERE chain.depth < 100
-)
-SELECT start, id AS survivor FROM chain WHERE merged_into IS NULL;
-
 -- name: BulkCitizenRecords :many
 -- What the golden records of these citizens are built from.
 SELECT l.citizen_id, r.id, r.source, r.local_id, r.raw, r.issues,

@@ -15,6 +15,17 @@ WITH RECURSIVE chain AS (
 )
 SELECT id, status, merged_into FROM chain WHERE merged_into IS NULL LIMIT 1;
 
+-- name: CitizenSurvivors :many
+-- Each given citizen with the active survivor merged_into leads to (itself when active).
+WITH RECURSIVE chain AS (
+    SELECT c.id AS start, c.id, c.merged_into, 0 AS depth FROM citizens c WHERE c.id = ANY (sqlc.arg(ids)::uuid[])
+    UNION ALL
+    SELECT chain.start, c.id, c.merged_into, chain.depth + 1
+    FROM citizens c JOIN chain ON c.id = chain.merged_into
+    WHERE chain.depth < 100
+)
+SELECT start, id AS survivor FROM chain WHERE merged_into IS NULL;
+
 -- name: GoldenGet :one
 SELECT * FROM golden_records WHERE citizen_id = $1;
 

@@ -98,43 +98,6 @@ func (q *Queries) BulkCitizenRecords(ctx context.Context, ids []uuid.UUID) ([]Bu
 	return items, nil
 }
 
-const bulkCitizenSurvivors = `-- name: BulkCitizenSurvivors :many
-WITH RECURSIVE chain AS (
-    SELECT c.id AS start, c.id, c.merged_into, 0 AS depth FROM citizens c WHERE c.id = ANY ($1::uuid[])
-    UNION ALL
-    SELECT chain.start, c.id, c.merged_into, chain.depth + 1
-    FROM citizens c JOIN chain ON c.id = chain.merged_into
-    WHERE chain.depth < 100
-)
-SELECT start, id AS survivor FROM chain WHERE merged_into IS NULL
-`
-
-type BulkCitizenSurvivorsRow struct {
-	Start    uuid.UUID
-	Survivor uuid.UUID
-}
-
-// Each given citizen with the active survivor merged_into leads to (itself when active).
-func (q *Queries) BulkCitizenSurvivors(ctx context.Context, ids []uuid.UUID) ([]BulkCitizenSurvivorsRow, error) {
-	rows, err := q.db.Query(ctx, bulkCitizenSurvivors, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []BulkCitizenSurvivorsRow
-	for rows.Next() {
-		var i BulkCitizenSurvivorsRow
-		if err := rows.Scan(&i.Start, &i.Survivor); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 type BulkCitizensInsertParams struct {
 	ID        uuid.UUID
 	CreatedAt time.Time

@@ -62,6 +62,43 @@ func (q *Queries) CitizenSurvivor(ctx context.Context, id uuid.UUID) (CitizenSur
 	return i, err
 }
 
+const citizenSurvivors = `-- name: CitizenSurvivors :many
+WITH RECURSIVE chain AS (
+    SELECT c.id AS start, c.id, c.merged_into, 0 AS depth FROM citizens c WHERE c.id = ANY ($1::uuid[])
+    UNION ALL
+    SELECT chain.start, c.id, c.merged_into, chain.depth + 1
+    FROM citizens c JOIN chain ON c.id = chain.merged_into
+    WHERE chain.depth < 100
+)
+SELECT start, id AS survivor FROM chain WHERE merged_into IS NULL
+`
+
+type CitizenSurvivorsRow struct {
+	Start    uuid.UUID
+	Survivor uuid.UUID
+}
+
+// Each given citizen with the active survivor merged_into leads to (itself when active).
+func (q *Queries) CitizenSurvivors(ctx context.Context, ids []uuid.UUID) ([]CitizenSurvivorsRow, error) {
+	rows, err := q.db.Query(ctx, citizenSurvivors, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CitizenSurvivorsRow
+	for rows.Next() {
+		var i CitizenSurvivorsRow
+		if err := rows.Scan(&i.Start, &i.Survivor); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const goldenGet = `-- name: GoldenGet :one
 SELECT citizen_id, version, updated_at, fields FROM golden_records WHERE citizen_id = $1
 `
