@@ -518,11 +518,19 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			p.rems[k] = append(p.rems[k], int32(i))
 		}
 	}
+	if idx.whole {
+		if err := l.meetOthers(ctx); err != nil {
+			return err
+		}
+	}
 	var keys []string
 	var limits []int
 	need := func(k string) {
 		rem := len(p.rems[k])
 		e, ok := idx.key(k)
+		if !ok && idx.whole {
+			return // held by no record
+		}
 		// A truncated key is known to stay over the cap unless this chunk's updates drop
 		// enough of its records; then its exact records are needed after all.
 		limit := l.keyLimit(k)
@@ -577,6 +585,57 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			idx.learn(recs[i].ID, &recs[i].Normalized, recs[i].CitizenID)
 		}
 	}
+	return nil
+}
+
+// recordsPage is how many record IDs meetOthers reads per statement.
+const recordsPage = 100_000
+
+// meetOthers brings into a whole index the records that were added since it last looked and
+// that it has not met: another writer's. The loader's own records are in the index already (or
+// not committed yet, and so not read). A record whose transaction was still open when the index
+// looked past its ID is not met: the same as a record that comes after the index first read a
+// key, which it never sees either.
+func (l *bulkLoader) meetOthers(ctx context.Context) error {
+	idx := l.idx
+	var others []int64
+	for {
+		ids, err := l.bs.RecordsAfter(ctx, idx.seen, recordsPage)
+		if err != nil {
+			return fmt.Errorf("read new records: %w", err)
+		}
+		for _, id := range ids {
+			if _, met := idx.slots[id]; !met {
+				others = append(others, id)
+			}
+		}
+		if len(ids) > 0 {
+			idx.seen = ids[len(ids)-1]
+		}
+		if len(ids) < recordsPage {
+			break
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	keys, err := l.bs.RecordKeys(ctx, others)
+	if err != nil {
+		return fmt.Errorf("read blocking keys: %w", err)
+	}
+	recs, err := l.bs.MatchingRecords(ctx, others)
+	if err != nil {
+		return fmt.Errorf("read new records: %w", err)
+	}
+	for _, id := range others {
+		for _, k := range keys[id] {
+			idx.addPosting(k, id, l.keyLimit(k))
+		}
+	}
+	for i := range recs {
+		idx.learn(recs[i].ID, &recs[i].Normalized, recs[i].CitizenID)
+	}
+	l.s.log.Debug("bulk load met records written beside it", "load_id", l.job, "records", len(others))
 	return nil
 }
 

@@ -57,6 +57,8 @@ type BulkStore interface {
 	KeyPostings(ctx context.Context, keys []string, limits []int) (map[string][]int64, error)
 	// MatchingRecords returns the normalised form and citizen of the given records.
 	MatchingRecords(ctx context.Context, ids []int64) ([]MatchingRecord, error)
+	// RecordsAfter returns the IDs of the first limit records above after, ascending.
+	RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error)
 	// RecordKeys returns the blocking keys the given records hold now.
 	RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error)
 	// CitizenRecordCounts returns how many records are actively linked to each citizen.

@@ -264,6 +264,11 @@ func (b bulkStore) MatchingRecords(ctx context.Context, ids []int64) ([]registry
 	return out, err
 }
 
+func (b bulkStore) RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error) {
+	ids, err := b.s.q.BulkRecordsAfter(ctx, dbsqlc.BulkRecordsAfterParams{After: after, Lim: int32(limit)})
+	return ids, mapErr(err)
+}
+
 func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error) {
 	out := make(map[int64][]string, len(ids))
 	for part := range chunked(ids) {

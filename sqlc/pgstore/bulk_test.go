@@ -420,6 +420,52 @@ func TestBulkLoadNeverStoresNIKsInClear(t *testing.T) {
 	}
 }
 
+// TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt: a load into an empty registry does not
+// look its keys up in the database (its index holds them all), yet a record another writer adds
+// while it runs is a candidate for the rows after, as it would be for a submission.
+func TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt(t *testing.T) {
+	t.Parallel()
+	dir := population(t)
+	header, rows := csvRows(t, filepath.Join(dir, "dukcapil.csv"))
+	rows = rows[:40]
+	path := filepath.Join(t.TempDir(), "dukcapil.csv")
+	writeCSV(t, path, header, rows)
+	late := rows[len(rows)-3] // in the eighth of eight chunks
+	var person registry.Person
+	for i, h := range header {
+		if h != "local_id" {
+			person.SetField(h, late[i])
+		}
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := pgstore.New(f.pool).EnsureSource(ctx, "kemenkes"); err != nil {
+		t.Fatal(err)
+	}
+	var beside registry.SubmitResult
+	bulkLoadWith(t, f, "dukcapil", path, registry.LoadOptions{ChunkRows: 5, Progress: func(p registry.LoadProgress) {
+		if p.Rows >= 5 && beside.CitizenID == uuid.Nil {
+			var err error
+			if beside, err = f.svc.Ingest(ctx, "test", "kemenkes", "beside-1", person); err != nil {
+				t.Errorf("submit beside the load: %v", err)
+			}
+		}
+	}})
+	if beside.Outcome != registry.OutcomeCreated {
+		t.Fatalf("the submission beside the load: %s, want a new citizen (the load had not reached its person)", beside.Outcome)
+	}
+	localID := late[slices.Index(header, "local_id")]
+	var citizen uuid.UUID
+	err := f.pool.QueryRow(ctx, `SELECT l.citizen_id FROM links l JOIN source_records r ON r.id = l.record_id
+		WHERE r.source = 'dukcapil' AND r.local_id = $1 AND l.ended_at IS NULL`, localID).Scan(&citizen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if citizen != beside.CitizenID {
+		t.Fatalf("the loaded record of the submitted person went to citizen %s, not to the submission's %s", citizen, beside.CitizenID)
+	}
+}
+
 // loadUntil loads path and interrupts the load (as a killed process would leave it) once it
 // has committed chunks chunks.
 func loadUntil(t *testing.T, f *fixture, source, path string, chunkRows, chunks int) {

@@ -27,6 +27,11 @@ FROM source_records r
 JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
 WHERE r.id = ANY (sqlc.arg(ids)::bigint[]);
 
+-- name: BulkRecordsAfter :many
+-- The records above a record ID, lowest first: what a loader whose index holds the whole registry
+-- has not met yet (the records it wrote itself, and any another writer added meanwhile).
+SELECT id FROM source_records WHERE id > sqlc.arg(after)::bigint ORDER BY id LIMIT sqlc.arg(lim);
+
 -- name: BulkRecordKeys :many
 SELECT record_id, key FROM blocking_keys WHERE record_id = ANY (sqlc.arg(ids)::bigint[]);
 

@@ -342,6 +342,37 @@ func (q *Queries) BulkRecordKeys(ctx context.Context, ids []int64) ([]BulkRecord
 	return items, nil
 }
 
+const bulkRecordsAfter = `-- name: BulkRecordsAfter :many
+SELECT id FROM source_records WHERE id > $1::bigint ORDER BY id LIMIT $2
+`
+
+type BulkRecordsAfterParams struct {
+	After int64
+	Lim   int32
+}
+
+// The records above a record ID, lowest first: what a loader whose index holds the whole registry
+// has not met yet (the records it wrote itself, and any another writer added meanwhile).
+func (q *Queries) BulkRecordsAfter(ctx context.Context, arg BulkRecordsAfterParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, bulkRecordsAfter, arg.After, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const bulkRecordsByLocalID = `-- name: BulkRecordsByLocalID :many
 
 SELECT r.id, r.local_id, r.version, r.content_hash,
