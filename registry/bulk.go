@@ -1259,36 +1259,21 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	tx.Stamp(now)
 	order.stamped(now)
 	var inserts, updates []SourceRecord
-	var replaced []int64
-	var keyRows []BlockingKeyRow
+	var insertKeys, updateKeys [][]string
 	for i := range p.work {
 		r := &p.work[i]
 		rec := p.record(i, now)
 		if r.update {
-			updates = append(updates, rec)
-			replaced = append(replaced, r.id)
+			updates, updateKeys = append(updates, rec), append(updateKeys, r.keys)
 		} else {
-			inserts = append(inserts, rec)
-		}
-		for _, k := range r.keys {
-			keyRows = append(keyRows, BlockingKeyRow{Key: k, RecordID: r.id})
+			inserts, insertKeys = append(inserts, rec), append(insertKeys, r.keys)
 		}
 	}
-	// Sorted rows insert into the key index's B-tree in order: far fewer pages touched.
-	slices.SortFunc(keyRows, func(a, b BlockingKeyRow) int {
-		if c := cmp.Compare(a.Key, b.Key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.RecordID, b.RecordID)
-	})
-	if err := tx.InsertRecords(ctx, inserts); err != nil {
+	if err := tx.InsertRecords(ctx, inserts, insertKeys); err != nil {
 		return fmt.Errorf("write records: %w", err)
 	}
-	if err := tx.UpdateRecords(ctx, updates); err != nil {
+	if err := tx.UpdateRecords(ctx, updates, updateKeys); err != nil {
 		return fmt.Errorf("update records: %w", err)
-	}
-	if err := tx.ReplaceBlockingKeys(ctx, replaced, keyRows); err != nil {
-		return fmt.Errorf("write blocking keys: %w", err)
 	}
 	if err := tx.InsertCitizens(ctx, p.newCitizens); err != nil {
 		return fmt.Errorf("write citizens: %w", err)

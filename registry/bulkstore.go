@@ -96,13 +96,12 @@ type BulkTx interface {
 	// CitizenRecords returns the records actively linked to the citizens, with the fields golden
 	// records are built from (Raw, Issues, the normalised birth date and sex, UpdatedAt).
 	CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]SourceRecord, error)
-	// InsertRecords stores new records (IDs reserved) and their first version.
-	InsertRecords(ctx context.Context, recs []SourceRecord) error
-	// UpdateRecords stores new versions of existing records (Version already incremented);
-	// ErrConflict if any record's version moved on meanwhile.
-	UpdateRecords(ctx context.Context, recs []SourceRecord) error
-	// ReplaceBlockingKeys deletes the keys of the records in replaced and inserts rows.
-	ReplaceBlockingKeys(ctx context.Context, replaced []int64, rows []BlockingKeyRow) error
+	// InsertRecords stores new records (IDs reserved), their first version and their blocking
+	// keys (keys[i] are recs[i]'s, in the store's form).
+	InsertRecords(ctx context.Context, recs []SourceRecord, keys [][]string) error
+	// UpdateRecords stores new versions of existing records (Version already incremented), their
+	// blocking keys replaced by keys[i]; ErrConflict if any record's version moved on meanwhile.
+	UpdateRecords(ctx context.Context, recs []SourceRecord, keys [][]string) error
 	InsertCitizens(ctx context.Context, ids []uuid.UUID) error
 	// EndLinks ends the active links of the records; ErrConflict if one had none.
 	EndLinks(ctx context.Context, recordIDs []int64, actor string) error
@@ -186,10 +185,4 @@ type MatchingRecord struct {
 	ID         int64
 	Normalized matching.Normalized
 	CitizenID  uuid.UUID
-}
-
-// BlockingKeyRow is one row of the blocking-key index.
-type BlockingKeyRow struct {
-	Key      string
-	RecordID int64
 }

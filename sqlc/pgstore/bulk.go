@@ -1,11 +1,14 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -277,7 +280,7 @@ func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]str
 			return nil, mapErr(err)
 		}
 		for _, r := range rows {
-			out[r.RecordID] = append(out[r.RecordID], r.Key)
+			out[r.ID] = r.Keys
 		}
 	}
 	return out, nil
@@ -451,7 +454,7 @@ func (t *bulkTx) encodeRecords(recs []registry.SourceRecord) ([]recordJSON, erro
 	return out, err
 }
 
-func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord) error {
+func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord, keys [][]string) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -464,13 +467,24 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 		rows[i] = dbsqlc.BulkRecordsInsertParams{
 			ID: r.ID, Source: r.Source, LocalID: r.LocalID, Version: int32(r.Version), ContentHash: r.ContentHash,
 			Raw: enc[i].raw, Normalized: enc[i].norm, Issues: enc[i].issues, Outcome: string(r.Outcome), Score: r.Score,
-			CreatedAt: t.now, UpdatedAt: t.now,
+			Keys: keysOrEmpty(keys[i]), CreatedAt: t.now, UpdatedAt: t.now,
 		}
 	}
 	if _, err := t.q.BulkRecordsInsert(ctx, rows); err != nil {
 		return err
 	}
-	return t.insertVersions(ctx, recs, enc)
+	if err := t.insertVersions(ctx, recs, enc); err != nil {
+		return err
+	}
+	return t.insertKeys(ctx, recs, keys)
+}
+
+// keysOrEmpty is keys, or an empty list for a record holding none (the column is NOT NULL).
+func keysOrEmpty(keys []string) []string {
+	if keys == nil {
+		return []string{}
+	}
+	return keys
 }
 
 func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecord, enc []recordJSON) error {
@@ -484,7 +498,26 @@ func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecor
 	return err
 }
 
-func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord) error {
+// insertKeys writes the records' blocking keys to the key index, in the index's order: sorted
+// rows insert into its B-tree in order, touching far fewer pages.
+func (t *bulkTx) insertKeys(ctx context.Context, recs []registry.SourceRecord, keys [][]string) error {
+	var rows []dbsqlc.BulkKeysInsertParams
+	for i, r := range recs {
+		for _, k := range keys[i] {
+			rows = append(rows, dbsqlc.BulkKeysInsertParams{Key: k, RecordID: r.ID})
+		}
+	}
+	slices.SortFunc(rows, func(a, b dbsqlc.BulkKeysInsertParams) int {
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.RecordID, b.RecordID)
+	})
+	_, err := t.q.BulkKeysInsert(ctx, rows)
+	return err
+}
+
+func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord, keys [][]string) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -505,6 +538,10 @@ func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord
 			p.Issues = append(p.Issues, enc[i].issues)
 			p.Outcomes = append(p.Outcomes, string(r.Outcome))
 			p.Scores = append(p.Scores, r.Score)
+			for _, k := range keys[i] {
+				p.KeyIds = append(p.KeyIds, r.ID)
+				p.Keys = append(p.Keys, k)
+			}
 		}
 		n, err := t.q.BulkRecordsUpdate(ctx, p)
 		if err != nil {
@@ -514,24 +551,10 @@ func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord
 			return fmt.Errorf("%w: %d of %d records changed meanwhile", registry.ErrConflict, int64(end-start)-n, end-start)
 		}
 	}
-	return t.insertVersions(ctx, recs, enc)
-}
-
-func (t *bulkTx) ReplaceBlockingKeys(ctx context.Context, replaced []int64, rows []registry.BlockingKeyRow) error {
-	for part := range chunked(replaced) {
-		if err := t.q.BulkKeysDelete(ctx, part); err != nil {
-			return err
-		}
+	if err := t.insertVersions(ctx, recs, enc); err != nil {
+		return err
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	params := make([]dbsqlc.BulkKeysInsertParams, len(rows))
-	for i, r := range rows {
-		params[i] = dbsqlc.BulkKeysInsertParams{Key: r.Key, RecordID: r.RecordID}
-	}
-	_, err := t.q.BulkKeysInsert(ctx, params)
-	return err
+	return t.insertKeys(ctx, recs, keys)
 }
 
 func (t *bulkTx) InsertCitizens(ctx context.Context, ids []uuid.UUID) error {

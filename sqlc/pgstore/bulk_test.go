@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/bangsa/registry/registry"
 	"github.com/bangsa/registry/registry/synth"
@@ -361,6 +362,40 @@ func TestBulkLoadUpdatesRematchLikeOneByOne(t *testing.T) {
 	if n := bulk.count(t, `SELECT count(*) FROM source_record_versions WHERE version = 2`); n != sum.Updated {
 		t.Fatalf("%d second versions, want %d", n, sum.Updated)
 	}
+	if b, s := keysOf(t, bulk), keysOf(t, single); !slices.Equal(b, s) {
+		for i := range min(len(b), len(s)) {
+			if b[i] != s[i] {
+				t.Logf("first difference: %q against %q", b[i], s[i])
+				break
+			}
+		}
+		t.Fatalf("the records hold %d blocking keys after the bulk load, %d after submitting them one by one (or other ones)", len(b), len(s))
+	}
+}
+
+// keysOf returns every record's blocking keys as "source/local_id key", sorted (a NIK's keyed
+// token, which differs between registries, as "id:token"), after checking
+// that the key index holds exactly the keys the records list (none left behind by a record's
+// earlier version, none missing).
+func keysOf(t *testing.T, f *fixture) []string {
+	t.Helper()
+	if n := f.count(t, `SELECT count(*) FROM (
+		(SELECT key, record_id FROM blocking_keys EXCEPT SELECT unnest(keys), id FROM source_records)
+		UNION ALL
+		(SELECT unnest(keys), id FROM source_records EXCEPT SELECT key, record_id FROM blocking_keys)) x`); n != 0 {
+		t.Fatalf("%d blocking-key entries differ from the keys their records list", n)
+	}
+	rows, err := f.pool.Query(context.Background(),
+		`SELECT source || '/' || local_id || ' ' || CASE WHEN k LIKE 'id:%' THEN 'id:token' ELSE k END
+		FROM source_records, unnest(keys) k ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 var _ = io.EOF

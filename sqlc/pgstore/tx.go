@@ -76,13 +76,7 @@ func (t *tx) SetRecordOutcome(ctx context.Context, recordID int64, outcome regis
 }
 
 func (t *tx) ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []string) error {
-	if err := t.q.BlockingKeysDelete(ctx, recordID); err != nil {
-		return mapErr(err)
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	return mapErr(t.q.BlockingKeysInsert(ctx, dbsqlc.BlockingKeysInsertParams{Keys: t.indexKeys(keys), RecordID: recordID}))
+	return mapErr(t.q.BlockingKeysReplace(ctx, dbsqlc.BlockingKeysReplaceParams{Keys: t.indexKeys(keys), RecordID: recordID}))
 }
 
 func (t *tx) CandidateRecords(ctx context.Context, keys []string, limits []int, exclude int64) ([]registry.CandidateRecord, error) {

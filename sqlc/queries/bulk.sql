@@ -33,7 +33,7 @@ WHERE r.id = ANY (sqlc.arg(ids)::bigint[]);
 SELECT id FROM source_records WHERE id > sqlc.arg(after)::bigint ORDER BY id LIMIT sqlc.arg(lim);
 
 -- name: BulkRecordKeys :many
-SELECT record_id, key FROM blocking_keys WHERE record_id = ANY (sqlc.arg(ids)::bigint[]);
+SELECT id, keys FROM source_records WHERE id = ANY (sqlc.arg(ids)::bigint[]);
 
 -- name: BulkCitizenRecordCounts :many
 SELECT citizen_id, count(*)::int AS records
@@ -65,27 +65,37 @@ FROM generate_series(1, sqlc.arg(n)::int);
 SELECT now()::timestamptz AS now;
 
 -- name: BulkRecordsInsert :copyfrom
-INSERT INTO source_records (id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+INSERT INTO source_records (id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, keys, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
 
 -- name: BulkRecordsUpdate :execrows
--- New versions of existing records; a row whose version moved on meanwhile is not updated, and
--- the caller treats the shortfall as a conflict.
+-- New versions of existing records with the keys they now hold (key_ids[i] holds keys[i]); the
+-- keys each listed before are deleted from the index, for the caller to write the new ones. A
+-- row whose version moved on meanwhile is not updated, and the caller treats the shortfall as a
+-- conflict.
+WITH u AS (
+    SELECT unnest(sqlc.arg(ids)::bigint[]) AS id, unnest(sqlc.arg(versions)::int[]) AS version,
+           unnest(sqlc.arg(content_hashes)::bytea[]) AS content_hash, unnest(sqlc.arg(raws)::json[]) AS raw,
+           unnest(sqlc.arg(normalizeds)::json[]) AS normalized, unnest(sqlc.arg(issues)::json[]) AS issues,
+           unnest(sqlc.arg(outcomes)::text[]) AS outcome, unnest(sqlc.arg(scores)::float8[]) AS score
+), k AS (
+    SELECT x.id, array_agg(x.key) AS keys
+    FROM (SELECT unnest(sqlc.arg(key_ids)::bigint[]) AS id, unnest(sqlc.arg(keys)::text[]) AS key) x
+    GROUP BY x.id
+), dropped AS (
+    DELETE FROM blocking_keys b USING source_records r, u
+    WHERE r.id = u.id AND r.version = u.version - 1 AND b.record_id = r.id AND b.key = ANY (r.keys)
+)
 UPDATE source_records r
 SET version = u.version, content_hash = u.content_hash, raw = u.raw, normalized = u.normalized,
-    issues = u.issues, outcome = u.outcome, score = u.score, updated_at = sqlc.arg(updated_at)::timestamptz
-FROM (SELECT unnest(sqlc.arg(ids)::bigint[]) AS id, unnest(sqlc.arg(versions)::int[]) AS version,
-             unnest(sqlc.arg(content_hashes)::bytea[]) AS content_hash, unnest(sqlc.arg(raws)::json[]) AS raw,
-             unnest(sqlc.arg(normalizeds)::json[]) AS normalized, unnest(sqlc.arg(issues)::json[]) AS issues,
-             unnest(sqlc.arg(outcomes)::text[]) AS outcome, unnest(sqlc.arg(scores)::float8[]) AS score) u
+    issues = u.issues, outcome = u.outcome, score = u.score, keys = coalesce(k.keys, '{}'),
+    updated_at = sqlc.arg(updated_at)::timestamptz
+FROM u LEFT JOIN k ON k.id = u.id
 WHERE r.id = u.id AND r.version = u.version - 1;
 
 -- name: BulkVersionsInsert :copyfrom
 INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
 VALUES ($1, $2, $3, $4, $5);
-
--- name: BulkKeysDelete :exec
-DELETE FROM blocking_keys WHERE record_id = ANY (sqlc.arg(ids)::bigint[]);
 
 -- name: BulkKeysInsert :copyfrom
 INSERT INTO blocking_keys (key, record_id) VALUES ($1, $2);

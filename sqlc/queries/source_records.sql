@@ -22,10 +22,19 @@ INSERT INTO source_record_versions (record_id, version, content_hash, raw) VALUE
 -- name: RecordSetOutcome :exec
 UPDATE source_records SET outcome = $2, score = $3 WHERE id = $1;
 
--- name: BlockingKeysDelete :exec
-DELETE FROM blocking_keys WHERE record_id = $1;
-
--- name: BlockingKeysInsert :exec
+-- name: BlockingKeysReplace :exec
+-- A record's blocking keys: listed on the record (which is how they are found again, the key
+-- index having no entry by record), written to the index, and those it no longer holds deleted.
+WITH listed AS (
+    UPDATE source_records n SET keys = sqlc.arg(keys)::text[]
+    FROM source_records o
+    WHERE n.id = sqlc.arg(record_id)::bigint AND o.id = n.id
+    RETURNING o.keys AS old
+), dropped AS (
+    DELETE FROM blocking_keys b USING listed
+    WHERE b.record_id = sqlc.arg(record_id)::bigint AND b.key = ANY (listed.old)
+      AND NOT b.key = ANY (sqlc.arg(keys)::text[])
+)
 INSERT INTO blocking_keys (key, record_id)
 SELECT unnest(sqlc.arg(keys)::text[]), sqlc.arg(record_id)::bigint
 ON CONFLICT DO NOTHING;

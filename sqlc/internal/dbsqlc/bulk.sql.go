@@ -186,15 +186,6 @@ func (q *Queries) BulkKeyPostings(ctx context.Context, arg BulkKeyPostingsParams
 	return items, nil
 }
 
-const bulkKeysDelete = `-- name: BulkKeysDelete :exec
-DELETE FROM blocking_keys WHERE record_id = ANY ($1::bigint[])
-`
-
-func (q *Queries) BulkKeysDelete(ctx context.Context, ids []int64) error {
-	_, err := q.db.Exec(ctx, bulkKeysDelete, ids)
-	return err
-}
-
 type BulkKeysInsertParams struct {
 	Key      string
 	RecordID int64
@@ -314,12 +305,12 @@ func (q *Queries) BulkOpenReviews(ctx context.Context, ids []int64) ([]Review, e
 }
 
 const bulkRecordKeys = `-- name: BulkRecordKeys :many
-SELECT record_id, key FROM blocking_keys WHERE record_id = ANY ($1::bigint[])
+SELECT id, keys FROM source_records WHERE id = ANY ($1::bigint[])
 `
 
 type BulkRecordKeysRow struct {
-	RecordID int64
-	Key      string
+	ID   int64
+	Keys []string
 }
 
 func (q *Queries) BulkRecordKeys(ctx context.Context, ids []int64) ([]BulkRecordKeysRow, error) {
@@ -331,7 +322,7 @@ func (q *Queries) BulkRecordKeys(ctx context.Context, ids []int64) ([]BulkRecord
 	var items []BulkRecordKeysRow
 	for rows.Next() {
 		var i BulkRecordKeysRow
-		if err := rows.Scan(&i.RecordID, &i.Key); err != nil {
+		if err := rows.Scan(&i.ID, &i.Keys); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -443,18 +434,30 @@ type BulkRecordsInsertParams struct {
 	Issues      []byte
 	Outcome     string
 	Score       float64
+	Keys        []string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
 
 const bulkRecordsUpdate = `-- name: BulkRecordsUpdate :execrows
+WITH u AS (
+    SELECT unnest($2::bigint[]) AS id, unnest($3::int[]) AS version,
+           unnest($4::bytea[]) AS content_hash, unnest($5::json[]) AS raw,
+           unnest($6::json[]) AS normalized, unnest($7::json[]) AS issues,
+           unnest($8::text[]) AS outcome, unnest($9::float8[]) AS score
+), k AS (
+    SELECT x.id, array_agg(x.key) AS keys
+    FROM (SELECT unnest($10::bigint[]) AS id, unnest($11::text[]) AS key) x
+    GROUP BY x.id
+), dropped AS (
+    DELETE FROM blocking_keys b USING source_records r, u
+    WHERE r.id = u.id AND r.version = u.version - 1 AND b.record_id = r.id AND b.key = ANY (r.keys)
+)
 UPDATE source_records r
 SET version = u.version, content_hash = u.content_hash, raw = u.raw, normalized = u.normalized,
-    issues = u.issues, outcome = u.outcome, score = u.score, updated_at = $1::timestamptz
-FROM (SELECT unnest($2::bigint[]) AS id, unnest($3::int[]) AS version,
-             unnest($4::bytea[]) AS content_hash, unnest($5::json[]) AS raw,
-             unnest($6::json[]) AS normalized, unnest($7::json[]) AS issues,
-             unnest($8::text[]) AS outcome, unnest($9::float8[]) AS score) u
+    issues = u.issues, outcome = u.outcome, score = u.score, keys = coalesce(k.keys, '{}'),
+    updated_at = $1::timestamptz
+FROM u LEFT JOIN k ON k.id = u.id
 WHERE r.id = u.id AND r.version = u.version - 1
 `
 
@@ -468,10 +471,14 @@ type BulkRecordsUpdateParams struct {
 	Issues        [][]byte
 	Outcomes      []string
 	Scores        []float64
+	KeyIds        []int64
+	Keys          []string
 }
 
-// New versions of existing records; a row whose version moved on meanwhile is not updated, and
-// the caller treats the shortfall as a conflict.
+// New versions of existing records with the keys they now hold (key_ids[i] holds keys[i]); the
+// keys each listed before are deleted from the index, for the caller to write the new ones. A
+// row whose version moved on meanwhile is not updated, and the caller treats the shortfall as a
+// conflict.
 func (q *Queries) BulkRecordsUpdate(ctx context.Context, arg BulkRecordsUpdateParams) (int64, error) {
 	result, err := q.db.Exec(ctx, bulkRecordsUpdate,
 		arg.UpdatedAt,
@@ -483,6 +490,8 @@ func (q *Queries) BulkRecordsUpdate(ctx context.Context, arg BulkRecordsUpdatePa
 		arg.Issues,
 		arg.Outcomes,
 		arg.Scores,
+		arg.KeyIds,
+		arg.Keys,
 	)
 	if err != nil {
 		return 0, err

@@ -180,6 +180,7 @@ func (r iteratorForBulkRecordsInsert) Values() ([]interface{}, error) {
 		r.rows[0].Issues,
 		r.rows[0].Outcome,
 		r.rows[0].Score,
+		r.rows[0].Keys,
 		r.rows[0].CreatedAt,
 		r.rows[0].UpdatedAt,
 	}, nil
@@ -190,7 +191,7 @@ func (r iteratorForBulkRecordsInsert) Err() error {
 }
 
 func (q *Queries) BulkRecordsInsert(ctx context.Context, arg []BulkRecordsInsertParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"source_records"}, []string{"id", "source", "local_id", "version", "content_hash", "raw", "normalized", "issues", "outcome", "score", "created_at", "updated_at"}, &iteratorForBulkRecordsInsert{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"source_records"}, []string{"id", "source", "local_id", "version", "content_hash", "raw", "normalized", "issues", "outcome", "score", "keys", "created_at", "updated_at"}, &iteratorForBulkRecordsInsert{rows: arg})
 }
 
 // iteratorForBulkReviewsInsert implements pgx.CopyFromSource.

@@ -233,6 +233,7 @@ type SourceRecord struct {
 	Score       float64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	Keys        []string
 }
 
 type SourceRecordVersion struct {

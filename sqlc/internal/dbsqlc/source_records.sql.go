@@ -12,28 +12,31 @@ import (
 	"github.com/google/uuid"
 )
 
-const blockingKeysDelete = `-- name: BlockingKeysDelete :exec
-DELETE FROM blocking_keys WHERE record_id = $1
-`
-
-func (q *Queries) BlockingKeysDelete(ctx context.Context, recordID int64) error {
-	_, err := q.db.Exec(ctx, blockingKeysDelete, recordID)
-	return err
-}
-
-const blockingKeysInsert = `-- name: BlockingKeysInsert :exec
+const blockingKeysReplace = `-- name: BlockingKeysReplace :exec
+WITH listed AS (
+    UPDATE source_records n SET keys = $1::text[]
+    FROM source_records o
+    WHERE n.id = $2::bigint AND o.id = n.id
+    RETURNING o.keys AS old
+), dropped AS (
+    DELETE FROM blocking_keys b USING listed
+    WHERE b.record_id = $2::bigint AND b.key = ANY (listed.old)
+      AND NOT b.key = ANY ($1::text[])
+)
 INSERT INTO blocking_keys (key, record_id)
 SELECT unnest($1::text[]), $2::bigint
 ON CONFLICT DO NOTHING
 `
 
-type BlockingKeysInsertParams struct {
+type BlockingKeysReplaceParams struct {
 	Keys     []string
 	RecordID int64
 }
 
-func (q *Queries) BlockingKeysInsert(ctx context.Context, arg BlockingKeysInsertParams) error {
-	_, err := q.db.Exec(ctx, blockingKeysInsert, arg.Keys, arg.RecordID)
+// A record's blocking keys: listed on the record (which is how they are found again, the key
+// index having no entry by record), written to the index, and those it no longer holds deleted.
+func (q *Queries) BlockingKeysReplace(ctx context.Context, arg BlockingKeysReplaceParams) error {
+	_, err := q.db.Exec(ctx, blockingKeysReplace, arg.Keys, arg.RecordID)
 	return err
 }
 
@@ -49,7 +52,7 @@ WITH keys AS (
     SELECT DISTINCT b.record_id FROM blocking_keys b JOIN usable u ON u.key = b.key
     WHERE b.record_id <> $3::bigint
 )
-SELECT r.id, r.source, r.local_id, r.version, r.content_hash, r.raw, r.normalized, r.issues, r.outcome, r.score, r.created_at, r.updated_at, l.citizen_id
+SELECT r.id, r.source, r.local_id, r.version, r.content_hash, r.raw, r.normalized, r.issues, r.outcome, r.score, r.created_at, r.updated_at, r.keys, l.citizen_id
 FROM ids
 JOIN source_records r ON r.id = ids.record_id
 JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
@@ -92,6 +95,7 @@ func (q *Queries) CandidateRecords(ctx context.Context, arg CandidateRecordsPara
 			&i.SourceRecord.Score,
 			&i.SourceRecord.CreatedAt,
 			&i.SourceRecord.UpdatedAt,
+			&i.SourceRecord.Keys,
 			&i.CitizenID,
 		); err != nil {
 			return nil, err
@@ -105,7 +109,7 @@ func (q *Queries) CandidateRecords(ctx context.Context, arg CandidateRecordsPara
 }
 
 const citizenRecords = `-- name: CitizenRecords :many
-SELECT r.id, r.source, r.local_id, r.version, r.content_hash, r.raw, r.normalized, r.issues, r.outcome, r.score, r.created_at, r.updated_at FROM source_records r
+SELECT r.id, r.source, r.local_id, r.version, r.content_hash, r.raw, r.normalized, r.issues, r.outcome, r.score, r.created_at, r.updated_at, r.keys FROM source_records r
 JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
 WHERE l.citizen_id = $1
 ORDER BY r.id
@@ -133,6 +137,7 @@ func (q *Queries) CitizenRecords(ctx context.Context, citizenID uuid.UUID) ([]So
 			&i.Score,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Keys,
 		); err != nil {
 			return nil, err
 		}
@@ -145,7 +150,7 @@ func (q *Queries) CitizenRecords(ctx context.Context, citizenID uuid.UUID) ([]So
 }
 
 const recordByKey = `-- name: RecordByKey :one
-SELECT id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, created_at, updated_at FROM source_records WHERE source = $1 AND local_id = $2
+SELECT id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, created_at, updated_at, keys FROM source_records WHERE source = $1 AND local_id = $2
 `
 
 type RecordByKeyParams struct {
@@ -169,6 +174,7 @@ func (q *Queries) RecordByKey(ctx context.Context, arg RecordByKeyParams) (Sourc
 		&i.Score,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Keys,
 	)
 	return i, err
 }

@@ -265,7 +265,7 @@ func (q *Queries) MergeUndo(ctx context.Context, arg MergeUndoParams) error {
 }
 
 const recordByID = `-- name: RecordByID :one
-SELECT id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, created_at, updated_at FROM source_records WHERE id = $1
+SELECT id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, created_at, updated_at, keys FROM source_records WHERE id = $1
 `
 
 func (q *Queries) RecordByID(ctx context.Context, id int64) (SourceRecord, error) {
@@ -284,6 +284,7 @@ func (q *Queries) RecordByID(ctx context.Context, id int64) (SourceRecord, error
 		&i.Score,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Keys,
 	)
 	return i, err
 }
