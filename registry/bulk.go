@@ -88,6 +88,9 @@ type bulkLoader struct {
 	// maxIndexBytes bounds the index's memory; past it the index is dropped and rebuilt from
 	// the database as later chunks need it.
 	maxIndexBytes int64
+	// indexStarted is set once the index was given its start (startIndex), at the first chunk
+	// with rows to match.
+	indexStarted bool
 	// reviews are the reviews this load opened, by record, for a later row that may confirm
 	// one (confirmReview) while the chunk that opened it is still being written. One closed
 	// since by a merge no longer has its record on its provisional citizen, which confirmReview
@@ -282,7 +285,7 @@ func (l *bulkLoader) settleFirst(ctx context.Context, done *[]committedChunk) er
 func (l *bulkLoader) conflicted(ch *rawChunk, attempt int, err error) {
 	l.s.log.Warn("bulk load chunk conflicted with a concurrent change; retrying",
 		"load_id", l.job, "chunk", ch.seq, "attempt", attempt, "err", err)
-	l.idx = newBulkIndex()
+	l.idx, l.indexStarted = newBulkIndex(), false
 	l.reviews = map[int64]Review{}
 	l.joined = map[uuid.UUID]bool{}
 }
@@ -339,6 +342,11 @@ func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committe
 		}
 	}
 	plan.lap("classify")
+	if !l.indexStarted && len(work) > 0 {
+		if err := l.startIndex(ctx); err != nil {
+			return nil, LoadSummary{}, err
+		}
+	}
 	if err := plan.prepare(ctx); err != nil {
 		return nil, LoadSummary{}, err
 	}
@@ -588,8 +596,61 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 	return nil
 }
 
-// recordsPage is how many record IDs meetOthers reads per statement.
-const recordsPage = 100_000
+// recordsPage is how many records startIndex and meetOthers read per statement.
+const recordsPage = 50_000
+
+// wholeRecordBytes is what a record of the registry takes in the index with its keys, about:
+// startIndex reads the whole registry only when that many bytes a record fit in half the index's
+// budget, leaving the rest for what the load adds (424 bytes measured on a 1M-record
+// civil-registry file, docs/benchmarks.md).
+const wholeRecordBytes = 512
+
+// startIndex gives the empty index its start. When the registry's records fit in half the
+// index's memory budget it reads them all, so that the index is whole: no key of any row then
+// needs looking up in the database (an empty registry is the simplest case). Otherwise keys are
+// read as chunks need them (prepare). Either way decisions are the same: a key's records are
+// counted towards its cap exactly, unlinked records included.
+func (l *bulkLoader) startIndex(ctx context.Context) error {
+	l.indexStarted = true
+	last, err := l.bs.LastRecordID(ctx)
+	if err != nil {
+		return fmt.Errorf("read the registry's size: %w", err)
+	}
+	budget := l.maxIndexBytes / 2
+	if last*wholeRecordBytes > budget {
+		return nil
+	}
+	idx, t0 := l.idx, time.Now()
+	for {
+		recs, err := l.bs.IndexRecords(ctx, idx.seen, recordsPage)
+		if err != nil {
+			return fmt.Errorf("read the registry's records: %w", err)
+		}
+		for i := range recs {
+			r := &recs[i]
+			if r.CitizenID != uuid.Nil {
+				idx.learn(r.ID, &r.Normalized, r.CitizenID)
+			}
+			for _, k := range r.Keys {
+				idx.addPosting(k, r.ID, l.keyLimit(k))
+			}
+			idx.seen = r.ID
+		}
+		if idx.full(budget) {
+			l.s.log.Info("bulk load index: the registry is larger than it seemed; reading its keys as chunks need them",
+				"load_id", l.job, "records", len(idx.known), "index_mib", idx.bytes>>20)
+			l.idx = newBulkIndex()
+			return nil
+		}
+		if len(recs) < recordsPage {
+			break
+		}
+	}
+	idx.whole = true
+	l.s.log.Debug("bulk load index holds the whole registry", "load_id", l.job, "records", len(idx.known),
+		"keys", len(idx.keys), "index_mib", idx.bytes>>20, "ms", time.Since(t0).Milliseconds())
+	return nil
+}
 
 // meetOthers brings into a whole index the records that were added since it last looked and
 // that it has not met: another writer's. The loader's own records are in the index already (or

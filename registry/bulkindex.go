@@ -29,10 +29,10 @@ type bulkIndex struct {
 
 	bytes int64 // an estimate of the memory held, for the budget
 
-	// whole is set while the index holds every record and key of the registry, as it does when
-	// it started on an empty one: a key it lacks is then held by no record and is not looked up.
-	// Records another writer adds meanwhile (a submission, another source's load) are met
-	// instead by reading the records above seen, the highest record ID looked at (meetOthers).
+	// whole is set while the index holds every record and key of the registry (startIndex): a
+	// key it lacks is then held by no record and is not looked up. Records another writer adds
+	// meanwhile (a submission, another source's load) are met instead by reading the records
+	// above seen, the highest record ID looked at (meetOthers).
 	whole bool
 	seen  int64
 }

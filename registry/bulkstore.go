@@ -57,6 +57,11 @@ type BulkStore interface {
 	KeyPostings(ctx context.Context, keys []string, limits []int) (map[string][]int64, error)
 	// MatchingRecords returns the normalised form and citizen of the given records.
 	MatchingRecords(ctx context.Context, ids []int64) ([]MatchingRecord, error)
+	// LastRecordID is the highest record ID in use (0 when the registry holds no record).
+	LastRecordID(ctx context.Context) (int64, error)
+	// IndexRecords returns the first limit records above after, ascending, with their blocking
+	// keys (and no citizen, nor normalised form, when a record has no active link).
+	IndexRecords(ctx context.Context, after int64, limit int) ([]IndexedRecord, error)
 	// RecordsAfter returns the IDs of the first limit records above after, ascending.
 	RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error)
 	// RecordKeys returns the blocking keys the given records hold now.
@@ -178,6 +183,12 @@ type ExistingRecord struct {
 	// Link is the active link (its RecordID is 0 when the record has none).
 	Link       Link
 	OpenReview bool
+}
+
+// IndexedRecord is a record as a loader's index holds it.
+type IndexedRecord struct {
+	MatchingRecord
+	Keys []string // in the store's form
 }
 
 // MatchingRecord is a record as candidate search sees it.

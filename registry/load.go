@@ -261,12 +261,6 @@ func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
 		storeRejects: run.job.Kind == LoadKindUpload, maxPerKey: s.maxCan, idx: newBulkIndex(), maxIndexBytes: run.opts.MaxIndexBytes,
 		reviews: map[int64]Review{}, joined: map[uuid.UUID]bool{},
 	}
-	// Into an empty registry, the index holds every key there is from the start.
-	if first, err := run.bs.RecordsAfter(ctx, 0, 1); err != nil {
-		return LoadSummary{}, fmt.Errorf("start load: %w", err)
-	} else if len(first) == 0 {
-		loader.idx.whole = true
-	}
 
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)

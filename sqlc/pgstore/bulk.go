@@ -272,6 +272,33 @@ func (b bulkStore) RecordsAfter(ctx context.Context, after int64, limit int) ([]
 	return ids, mapErr(err)
 }
 
+func (b bulkStore) LastRecordID(ctx context.Context) (int64, error) {
+	id, err := b.s.q.BulkLastRecordID(ctx)
+	return id, mapErr(err)
+}
+
+func (b bulkStore) IndexRecords(ctx context.Context, after int64, limit int) ([]registry.IndexedRecord, error) {
+	rows, err := b.s.q.BulkIndexRecords(ctx, dbsqlc.BulkIndexRecordsParams{After: after, Lim: int32(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]registry.IndexedRecord, len(rows))
+	err = parallel(len(rows), func(i int) error {
+		r := &rows[i]
+		out[i] = registry.IndexedRecord{MatchingRecord: registry.MatchingRecord{ID: r.ID}, Keys: r.Keys}
+		if !r.CitizenID.Valid {
+			return nil
+		}
+		norm, err := b.s.openNormalized(r.Normalized)
+		if err != nil {
+			return fmt.Errorf("decode record %d: %w", r.ID, err)
+		}
+		out[i].CitizenID, out[i].Normalized = r.CitizenID.UUID, norm
+		return nil
+	})
+	return out, err
+}
+
 func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error) {
 	out := make(map[int64][]string, len(ids))
 	for part := range chunked(ids) {

@@ -32,6 +32,19 @@ WHERE r.id = ANY (sqlc.arg(ids)::bigint[]);
 -- has not met yet (the records it wrote itself, and any another writer added meanwhile).
 SELECT id FROM source_records WHERE id > sqlc.arg(after)::bigint ORDER BY id LIMIT sqlc.arg(lim);
 
+-- name: BulkIndexRecords :many
+-- The first records above a record ID as a loader's index holds them: blocking keys, and the
+-- normalised form and citizen of those actively linked (a page of the whole registry).
+SELECT r.id, r.keys, l.citizen_id, r.normalized
+FROM source_records r
+LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+WHERE r.id > sqlc.arg(after)::bigint
+ORDER BY r.id
+LIMIT sqlc.arg(lim);
+
+-- name: BulkLastRecordID :one
+SELECT coalesce(max(id), 0)::bigint AS id FROM source_records;
+
 -- name: BulkRecordKeys :many
 SELECT id, keys FROM source_records WHERE id = ANY (sqlc.arg(ids)::bigint[]);
 

@@ -146,6 +146,54 @@ func (q *Queries) BulkGoldenUpsert(ctx context.Context, arg BulkGoldenUpsertPara
 	return items, nil
 }
 
+const bulkIndexRecords = `-- name: BulkIndexRecords :many
+SELECT r.id, r.keys, l.citizen_id, r.normalized
+FROM source_records r
+LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+WHERE r.id > $1::bigint
+ORDER BY r.id
+LIMIT $2
+`
+
+type BulkIndexRecordsParams struct {
+	After int64
+	Lim   int32
+}
+
+type BulkIndexRecordsRow struct {
+	ID         int64
+	Keys       []string
+	CitizenID  uuid.NullUUID
+	Normalized []byte
+}
+
+// The first records above a record ID as a loader's index holds them: blocking keys, and the
+// normalised form and citizen of those actively linked (a page of the whole registry).
+func (q *Queries) BulkIndexRecords(ctx context.Context, arg BulkIndexRecordsParams) ([]BulkIndexRecordsRow, error) {
+	rows, err := q.db.Query(ctx, bulkIndexRecords, arg.After, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BulkIndexRecordsRow
+	for rows.Next() {
+		var i BulkIndexRecordsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Keys,
+			&i.CitizenID,
+			&i.Normalized,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const bulkKeyPostings = `-- name: BulkKeyPostings :many
 SELECT u.key::text AS key, b.record_id
 FROM (SELECT unnest($1::text[]) AS key, unnest($2::int[]) AS lim) u
@@ -189,6 +237,17 @@ func (q *Queries) BulkKeyPostings(ctx context.Context, arg BulkKeyPostingsParams
 type BulkKeysInsertParams struct {
 	Key      string
 	RecordID int64
+}
+
+const bulkLastRecordID = `-- name: BulkLastRecordID :one
+SELECT coalesce(max(id), 0)::bigint AS id FROM source_records
+`
+
+func (q *Queries) BulkLastRecordID(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, bulkLastRecordID)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const bulkLinksEnd = `-- name: BulkLinksEnd :execrows
