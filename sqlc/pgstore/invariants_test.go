@@ -10,10 +10,11 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// TestLinkInvariantsHoldForWholeStatements: the database itself refuses a link to a missing
-// record or citizen and an active link to a retired citizen, whether a statement writes one link
-// or many, and refuses deleting the records and citizens links name (migration 10).
-func TestLinkInvariantsHoldForWholeStatements(t *testing.T) {
+// TestInvariantsHoldForWholeStatements: the database itself refuses a link to a missing
+// record or citizen, an active link to a retired citizen and a record of an unknown source,
+// whether a statement writes one row or many, and refuses deleting the records, citizens and
+// sources rows name (migrations 10 and 12).
+func TestInvariantsHoldForWholeStatements(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -66,6 +67,12 @@ func TestLinkInvariantsHoldForWholeStatements(t *testing.T) {
 			"23514", "links_active_citizen"},
 		{"deleting a citizen", `DELETE FROM citizens WHERE id = $1`, []any{retired}, "23001", ""},
 		{"deleting a source record", `DELETE FROM source_records WHERE id = $1`, []any{record}, "23001", ""},
+		{"a record of an unknown source", `INSERT INTO source_records (source, local_id, version, content_hash, raw, normalized)
+			SELECT s, 'X-' || s, 1, '\x00', '{}', '{}' FROM unnest(ARRAY['dukcapil', 'nosuch']) s`, nil,
+			"23503", "source_records_source_fkey"},
+		{"moving a record to another source", `UPDATE source_records SET source = 'kemenkes' WHERE id = $1`, []any{record},
+			"23503", "source_records_source_fkey"},
+		{"deleting a source", `DELETE FROM sources WHERE code = 'dukcapil'`, nil, "23001", ""},
 	} {
 		err := run(c.sql, c.args...)
 		var pgErr *pgconn.PgError
