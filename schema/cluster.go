@@ -90,6 +90,17 @@ func OpenCluster(ctx context.Context, dir string, opts ClusterOptions) (*Cluster
 		c.log.Info("using running database cluster", "data_dir", abs)
 		return c, nil
 	}
+	if c.pgctl(ctx, "status") == nil {
+		// Running but not taking connections yet: starting up, or too busy (a checkpoint on a
+		// loaded machine) to answer within ping's timeout. Wait for it rather than start a
+		// second server on the same data, which its lock file would refuse.
+		if err := c.waitReady(ctx, 2*time.Minute); err != nil {
+			return nil, fmt.Errorf("database cluster is running but does not accept connections (see %s): %w",
+				filepath.Join(abs, "postgres.log"), err)
+		}
+		c.log.Info("using running database cluster", "data_dir", abs)
+		return c, nil
+	}
 	if err := c.writeConfig(opts); err != nil {
 		return nil, err
 	}
@@ -257,6 +268,22 @@ func (c *Cluster) ping(ctx context.Context, db string) error {
 		return err
 	}
 	return conn.Close(ctx)
+}
+
+// waitReady pings the running server until it answers or patience runs out.
+func (c *Cluster) waitReady(ctx context.Context, patience time.Duration) error {
+	deadline := time.Now().Add(patience)
+	for {
+		err := c.ping(ctx, "postgres")
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 func (c *Cluster) otherClients(ctx context.Context) (int, error) {
