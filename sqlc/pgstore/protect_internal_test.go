@@ -1,0 +1,49 @@
+package pgstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestGoldenEncodingIsEncodingJSONs: the hand-written golden encoding gives encoding/json's bytes
+// for any content (plain, escaped, HTML-sensitive, non-ASCII, invalid UTF-8; times in any zone
+// and precision), so stored golden records compare equal as text when unchanged.
+func TestGoldenEncodingIsEncodingJSONs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"", "Siti", "RAHAYU", "3273054107900001", "Jl. Merdeka No. 5, RT 01/RW 02", "a\"b", `c\d`,
+		"<b>&amp;</b>", "tab\there", "line\nbreak", "nul\x00", "del\x7f", "é", "Đặng", "محمد", "\u2028", "\xff\xfe", "😀"}
+	str := func() string {
+		var b []byte
+		for range rng.IntN(4) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		return string(b)
+	}
+	zones := []*time.Location{time.UTC, time.FixedZone("WIB", 7*3600), time.FixedZone("odd", -(3*3600 + 1800))}
+	for range 2000 {
+		st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}}
+		for range rng.IntN(4) {
+			st.Records = append(st.Records, goldenSource{
+				RecordID: rng.Int64N(1 << 40), Source: str(), LocalID: str(),
+				Since: time.Unix(rng.Int64N(2e9), rng.Int64N(1e9)/int64(max(1, rng.IntN(4)*1000))).In(zones[rng.IntN(len(zones))]),
+			})
+		}
+		for range rng.IntN(4) {
+			g := goldenGroup{From: rng.IntN(5), Rule: str(), Fields: map[string]string{}}
+			for range rng.IntN(6) {
+				g.Fields[str()] = str()
+			}
+			st.Groups = append(st.Groups, g)
+		}
+		want, err := json.Marshal(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.appendJSON(nil); !bytes.Equal(got, want) {
+			t.Fatalf("encoded\n%s\nencoding/json gives\n%s", got, want)
+		}
+	}
+}
