@@ -86,20 +86,27 @@ func OpenCluster(ctx context.Context, dir string, opts ClusterOptions) (*Cluster
 			return nil, err
 		}
 	}
-	if c.ping(ctx, "postgres") == nil {
-		c.log.Info("using running database cluster", "data_dir", abs)
-		return c, nil
-	}
-	if c.pgctl(ctx, "status") == nil {
-		// Running but not taking connections yet: starting up, or too busy (a checkpoint on a
-		// loaded machine) to answer within ping's timeout. Wait for it rather than start a
-		// second server on the same data, which its lock file would refuse.
-		if err := c.waitReady(ctx, 2*time.Minute); err != nil {
+	// A server that runs but does not take connections (starting up, shutting down, or too busy
+	// to answer within ping's timeout, as in a checkpoint on a loaded machine) is waited for, not
+	// raced with a second server on the same data, which its lock file would refuse.
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		err := c.ping(ctx, "postgres")
+		if err == nil {
+			c.log.Info("using running database cluster", "data_dir", abs)
+			return c, nil
+		}
+		if c.pgctl(ctx, "status") != nil {
+			break // not running: start it
+		}
+		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("database cluster is running but does not accept connections (see %s): %w",
 				filepath.Join(abs, "postgres.log"), err)
 		}
-		c.log.Info("using running database cluster", "data_dir", abs)
-		return c, nil
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
 	}
 	if err := c.writeConfig(opts); err != nil {
 		return nil, err
@@ -268,22 +275,6 @@ func (c *Cluster) ping(ctx context.Context, db string) error {
 		return err
 	}
 	return conn.Close(ctx)
-}
-
-// waitReady pings the running server until it answers or patience runs out.
-func (c *Cluster) waitReady(ctx context.Context, patience time.Duration) error {
-	deadline := time.Now().Add(patience)
-	for {
-		err := c.ping(ctx, "postgres")
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Second):
-		}
-	}
 }
 
 func (c *Cluster) otherClients(ctx context.Context) (int, error) {
