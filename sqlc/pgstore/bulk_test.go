@@ -503,6 +503,65 @@ func TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt(t *testing.T) {
 	}
 }
 
+// TestLoadMeetsASubmissionOfItsOwnRow: a submission beside a load of one of the load's rows (the
+// same source, local ID and content) leaves that record registered once, whichever writes it
+// first (the load counts its row unchanged if the submission did); a chunk that had classified
+// the row as new before the submission is redone, and the records keep the file's order.
+func TestLoadMeetsASubmissionOfItsOwnRow(t *testing.T) {
+	t.Parallel()
+	dir := population(t)
+	header, rows := csvRows(t, filepath.Join(dir, "dukcapil.csv"))
+	rows = rows[:40]
+	path := filepath.Join(t.TempDir(), "dukcapil.csv")
+	writeCSV(t, path, header, rows)
+	idCol := slices.Index(header, "local_id")
+	row := rows[17] // in the fourth of eight chunks: read ahead, as a rule, before the first commits
+	var person registry.Person
+	for i, h := range header {
+		if i != idCol {
+			person.SetField(h, row[i])
+		}
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	submitted := false
+	sum := bulkLoadWith(t, f, "dukcapil", path, registry.LoadOptions{ChunkRows: 5, Progress: func(p registry.LoadProgress) {
+		if p.Rows >= 5 && !submitted {
+			submitted = true
+			if _, err := f.svc.Ingest(ctx, "test", "dukcapil", row[idCol], person); err != nil {
+				t.Errorf("submit beside the load: %v", err)
+			}
+		}
+	}})
+	if sum.Loaded+sum.Unchanged != len(rows) || sum.Unchanged > 1 {
+		t.Fatalf("summary %+v: want every row loaded but, if the submission came first, its own", sum)
+	}
+	got, err := pgx.CollectRows(must(f.pool.Query(ctx, `SELECT local_id FROM source_records ORDER BY id`)), pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, r := range rows {
+		if r[idCol] != row[idCol] {
+			want = append(want, r[idCol])
+		}
+	}
+	got = slices.DeleteFunc(got, func(id string) bool { return id == row[idCol] })
+	if len(got) != len(rows)-1 || !slices.Equal(got, want) {
+		t.Fatalf("records by ID: %v, want the file's order %v (and the submitted one once)", got, want)
+	}
+	if n := f.count(t, `SELECT count(*) FROM source_records WHERE local_id = $1`, row[idCol]); n != 1 {
+		t.Fatalf("the submitted row is registered %d times", n)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 // loadUntil loads path and interrupts the load (as a killed process would leave it) once it
 // has committed chunks chunks.
 func loadUntil(t *testing.T, f *fixture, source, path string, chunkRows, chunks int) {
