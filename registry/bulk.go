@@ -91,8 +91,6 @@ type bulkLoader struct {
 	// indexStarted is set once the index was given its start (startIndex), at the first chunk
 	// with rows to match.
 	indexStarted bool
-	// lastReserved is the highest record ID a chunk of this load took.
-	lastReserved int64
 	// reviews are the reviews this load opened, by record, for a later row that may confirm
 	// one (confirmReview) while the chunk that opened it is still being written. One closed
 	// since by a merge no longer has its record on its provisional citizen, which confirmReview
@@ -402,78 +400,26 @@ func heapLiveMiB() uint64 {
 	return m[0].Value.Uint64() >> 20
 }
 
-// chunkLookup is what classify reads of the registry for a chunk: the records its rows' local IDs
-// name, the blocking keys of those its rows change, and IDs for its new records.
-type chunkLookup struct {
-	existing map[string]*ExistingRecord // by local ID
-	oldKeys  map[int64][]string
-	reserved []int64
-}
-
-// lookUp reads a chunk's chunkLookup. No two rows of a load name the same local ID (parse drops
-// or rejects repeats), so what it reads does not depend on the load's chunks before: the stage
-// that normalises rows runs it a chunk ahead, off the path that every chunk waits on, and the
-// chunk's first attempt uses that (a retry reads afresh).
-func lookUp(ctx context.Context, bs BulkStore, source string, ch *rawChunk) (*chunkLookup, error) {
+// classify looks the chunk's rows up in the registry: unchanged rows are counted and dropped,
+// changed ones become updates, the rest new records with reserved IDs.
+func (l *bulkLoader) classify(ctx context.Context, ch *rawChunk, sum *LoadSummary) ([]bulkRow, error) {
 	ids := make([]string, len(ch.rows))
 	for i, r := range ch.rows {
 		ids[i] = r.localID
 	}
-	existing, err := bs.ExistingRecords(ctx, source, ids)
+	existing, err := l.bs.ExistingRecords(ctx, l.source, ids)
 	if err != nil {
 		return nil, fmt.Errorf("look up existing records: %w", err)
 	}
-	lk := &chunkLookup{existing: make(map[string]*ExistingRecord, len(existing))}
+	byID := make(map[string]*ExistingRecord, len(existing))
 	for i := range existing {
-		lk.existing[existing[i].LocalID] = &existing[i]
-	}
-	var changed []int64
-	newRows := 0
-	for _, r := range ch.rows {
-		if e, ok := lk.existing[r.localID]; !ok {
-			newRows++
-		} else if !bytes.Equal(e.ContentHash, r.hash) {
-			changed = append(changed, e.ID)
-		}
-	}
-	if len(changed) > 0 {
-		if lk.oldKeys, err = bs.RecordKeys(ctx, changed); err != nil {
-			return nil, fmt.Errorf("read blocking keys: %w", err)
-		}
-	}
-	if lk.reserved, err = bs.ReserveRecordIDs(ctx, newRows); err != nil {
-		return nil, fmt.Errorf("reserve record IDs: %w", err)
-	}
-	return lk, nil
-}
-
-// classify looks the chunk's rows up in the registry: unchanged rows are counted and dropped,
-// changed ones become updates, the rest new records with reserved IDs.
-func (l *bulkLoader) classify(ctx context.Context, ch *rawChunk, sum *LoadSummary) ([]bulkRow, error) {
-	lk := ch.lookup
-	ch.lookup = nil
-	if lk == nil {
-		var err error
-		if lk, err = lookUp(ctx, l.bs, l.source, ch); err != nil {
-			return nil, err
-		}
-	}
-	if n := len(lk.reserved); n > 0 && lk.reserved[0] <= l.lastReserved {
-		// Read ahead before a chunk before it was redone with later IDs: take new ones, so that
-		// records keep the file's order.
-		var err error
-		if lk.reserved, err = l.bs.ReserveRecordIDs(ctx, n); err != nil {
-			return nil, fmt.Errorf("reserve record IDs: %w", err)
-		}
-	}
-	if n := len(lk.reserved); n > 0 {
-		l.lastReserved = lk.reserved[n-1]
+		byID[existing[i].LocalID] = &existing[i]
 	}
 	work := make([]bulkRow, 0, len(ch.rows))
-	reserved := lk.reserved
+	var updated []int64
+	newRows := 0
 	for _, r := range ch.rows {
-		r.cands, r.oldKeys = nil, nil
-		if e, ok := lk.existing[r.localID]; ok {
+		if e, ok := byID[r.localID]; ok {
 			if bytes.Equal(e.ContentHash, r.hash) {
 				sum.Unchanged++
 				continue
@@ -483,11 +429,33 @@ func (l *bulkLoader) classify(ctx context.Context, ch *rawChunk, sum *LoadSummar
 				link := e.Link
 				r.current = &link
 			}
-			r.oldKeys = lk.oldKeys[e.ID]
+			updated = append(updated, e.ID)
 		} else {
-			r.id, r.version, reserved = reserved[0], 1, reserved[1:]
+			r.version = 1
+			newRows++
 		}
+		r.cands, r.oldKeys = nil, nil
 		work = append(work, r)
+	}
+	if len(updated) > 0 {
+		old, err := l.bs.RecordKeys(ctx, updated)
+		if err != nil {
+			return nil, fmt.Errorf("read blocking keys: %w", err)
+		}
+		for i := range work {
+			if work[i].update {
+				work[i].oldKeys = old[work[i].id]
+			}
+		}
+	}
+	reserved, err := l.bs.ReserveRecordIDs(ctx, newRows)
+	if err != nil {
+		return nil, fmt.Errorf("reserve record IDs: %w", err)
+	}
+	for i := range work {
+		if !work[i].update {
+			work[i].id, reserved = reserved[0], reserved[1:]
+		}
 	}
 	return work, nil
 }

@@ -243,8 +243,6 @@ type rawChunk struct {
 	// skip is set when an earlier run committed this very chunk (same rows, same hash).
 	skip       bool
 	checkpoint LoadCheckpoint
-	// lookup is what classify needs of the registry, read ahead (nil if not, or used).
-	lookup *chunkLookup
 }
 
 func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
@@ -286,8 +284,6 @@ func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
 		for ch := range parsed {
 			if !ch.skip {
 				normalizeChunk(ch, run.bs)
-				// On an error the chunk's classify reads again, and reports it.
-				ch.lookup, _ = lookUp(ctx, run.bs, run.source, ch)
 			}
 			select {
 			case normalized <- ch:
