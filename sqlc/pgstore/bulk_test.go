@@ -100,15 +100,7 @@ func submitOneByOne(t *testing.T, f *fixture, source, path string) {
 	header, rows := csvRows(t, path)
 	seen := map[string]bool{}
 	for _, row := range rows {
-		var p registry.Person
-		localID := ""
-		for i, h := range header {
-			if h == "local_id" {
-				localID = strings.TrimSpace(row[i])
-			} else {
-				p.SetField(h, row[i])
-			}
-		}
+		localID, p := personOf(header, row)
 		if seen[localID] {
 			continue
 		}
@@ -117,6 +109,29 @@ func submitOneByOne(t *testing.T, f *fixture, source, path string) {
 			t.Fatalf("submit %s/%s: %v", source, localID, err)
 		}
 	}
+}
+
+// personOf is a file's row as the submit path takes it: its local ID, and every other column.
+func personOf(header, row []string) (localID string, p registry.Person) {
+	for i, h := range header {
+		if h == "local_id" {
+			localID = strings.TrimSpace(row[i])
+		} else {
+			p.SetField(h, row[i])
+		}
+	}
+	return localID, p
+}
+
+// civilRegistrySample writes the first n rows of the test population's civil-registry file to a
+// file of their own, for loads small enough to interleave with submissions chunk by chunk.
+func civilRegistrySample(t *testing.T, n int) (path string, header []string, rows [][]string) {
+	t.Helper()
+	header, rows = csvRows(t, filepath.Join(population(t), "dukcapil.csv"))
+	rows = rows[:n]
+	path = filepath.Join(t.TempDir(), "dukcapil.csv")
+	writeCSV(t, path, header, rows)
+	return path, header, rows
 }
 
 func bulkLoad(t *testing.T, f *fixture, source, path string, chunkRows int) registry.LoadSummary {
@@ -462,18 +477,8 @@ func TestBulkLoadNeverStoresNIKsInClear(t *testing.T) {
 // while it runs is a candidate for the rows after, as it would be for a submission.
 func TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt(t *testing.T) {
 	t.Parallel()
-	dir := population(t)
-	header, rows := csvRows(t, filepath.Join(dir, "dukcapil.csv"))
-	rows = rows[:40]
-	path := filepath.Join(t.TempDir(), "dukcapil.csv")
-	writeCSV(t, path, header, rows)
-	late := rows[len(rows)-3] // in the eighth of eight chunks
-	var person registry.Person
-	for i, h := range header {
-		if h != "local_id" {
-			person.SetField(h, late[i])
-		}
-	}
+	path, header, rows := civilRegistrySample(t, 40)
+	localID, person := personOf(header, rows[len(rows)-3]) // in the eighth of eight chunks
 	f := newFixture(t)
 	ctx := context.Background()
 	if err := pgstore.New(f.pool).EnsureSource(ctx, "kemenkes"); err != nil {
@@ -491,7 +496,6 @@ func TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt(t *testing.T) {
 	if beside.Outcome != registry.OutcomeCreated {
 		t.Fatalf("the submission beside the load: %s, want a new citizen (the load had not reached its person)", beside.Outcome)
 	}
-	localID := late[slices.Index(header, "local_id")]
 	var citizen uuid.UUID
 	err := f.pool.QueryRow(ctx, `SELECT l.citizen_id FROM links l JOIN source_records r ON r.id = l.record_id
 		WHERE r.source = 'dukcapil' AND r.local_id = $1 AND l.ended_at IS NULL`, localID).Scan(&citizen)
@@ -510,26 +514,16 @@ func TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt(t *testing.T) {
 // file's order.
 func TestLoadMeetsASubmissionOfItsOwnRow(t *testing.T) {
 	t.Parallel()
-	dir := population(t)
-	header, rows := csvRows(t, filepath.Join(dir, "dukcapil.csv"))
-	rows = rows[:40]
-	path := filepath.Join(t.TempDir(), "dukcapil.csv")
-	writeCSV(t, path, header, rows)
+	path, header, rows := civilRegistrySample(t, 40)
 	idCol := slices.Index(header, "local_id")
-	row := rows[12] // in the third of eight chunks: as a rule classified before the first commits
-	var person registry.Person
-	for i, h := range header {
-		if i != idCol {
-			person.SetField(h, row[i])
-		}
-	}
+	localID, person := personOf(header, rows[12]) // in the third of eight chunks: as a rule classified before the first commits
 	f := newFixture(t)
 	ctx := context.Background()
 	submitted := false
 	sum := bulkLoadWith(t, f, "dukcapil", path, registry.LoadOptions{ChunkRows: 5, Progress: func(p registry.LoadProgress) {
 		if p.Rows >= 5 && !submitted {
 			submitted = true
-			if _, err := f.svc.Ingest(ctx, "test", "dukcapil", row[idCol], person); err != nil {
+			if _, err := f.svc.Ingest(ctx, "test", "dukcapil", localID, person); err != nil {
 				t.Errorf("submit beside the load: %v", err)
 			}
 		}
@@ -543,15 +537,15 @@ func TestLoadMeetsASubmissionOfItsOwnRow(t *testing.T) {
 	}
 	var want []string
 	for _, r := range rows {
-		if r[idCol] != row[idCol] {
+		if r[idCol] != localID {
 			want = append(want, r[idCol])
 		}
 	}
-	got = slices.DeleteFunc(got, func(id string) bool { return id == row[idCol] })
+	got = slices.DeleteFunc(got, func(id string) bool { return id == localID })
 	if len(got) != len(rows)-1 || !slices.Equal(got, want) {
 		t.Fatalf("records by ID: %v, want the file's order %v (and the submitted one once)", got, want)
 	}
-	if n := f.count(t, `SELECT count(*) FROM source_records WHERE local_id = $1`, row[idCol]); n != 1 {
+	if n := f.count(t, `SELECT count(*) FROM source_records WHERE local_id = $1`, localID); n != 1 {
 		t.Fatalf("the submitted row is registered %d times", n)
 	}
 }
