@@ -256,15 +256,20 @@ func (b bulkStore) MatchingRecords(ctx context.Context, ids []int64) ([]registry
 		rows = append(rows, r...)
 	}
 	out := make([]registry.MatchingRecord, len(rows))
-	err := parallel(len(rows), func(i int) error {
-		norm, err := b.s.openNormalized(rows[i].Normalized)
-		if err != nil {
-			return fmt.Errorf("decode record %d: %w", rows[i].ID, err)
-		}
-		out[i] = registry.MatchingRecord{ID: rows[i].ID, CitizenID: rows[i].CitizenID, Normalized: norm}
-		return nil
+	err := parallel(len(rows), func(i int) (err error) {
+		out[i], err = b.s.matchingRecord(rows[i].ID, rows[i].CitizenID, rows[i].Normalized)
+		return err
 	})
 	return out, err
+}
+
+// matchingRecord decodes a record's stored normalised form for candidate search.
+func (c codec) matchingRecord(id int64, citizen uuid.UUID, normalized []byte) (registry.MatchingRecord, error) {
+	norm, err := c.openNormalized(normalized)
+	if err != nil {
+		return registry.MatchingRecord{}, fmt.Errorf("decode record %d: %w", id, err)
+	}
+	return registry.MatchingRecord{ID: id, CitizenID: citizen, Normalized: norm}, nil
 }
 
 func (b bulkStore) RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error) {
@@ -283,18 +288,13 @@ func (b bulkStore) IndexRecords(ctx context.Context, after int64, limit int) ([]
 		return nil, mapErr(err)
 	}
 	out := make([]registry.IndexedRecord, len(rows))
-	err = parallel(len(rows), func(i int) error {
+	err = parallel(len(rows), func(i int) (err error) {
 		r := &rows[i]
 		out[i] = registry.IndexedRecord{MatchingRecord: registry.MatchingRecord{ID: r.ID}, Keys: r.Keys}
-		if !r.CitizenID.Valid {
-			return nil
+		if r.CitizenID.Valid {
+			out[i].MatchingRecord, err = b.s.matchingRecord(r.ID, r.CitizenID.UUID, r.Normalized)
 		}
-		norm, err := b.s.openNormalized(r.Normalized)
-		if err != nil {
-			return fmt.Errorf("decode record %d: %w", r.ID, err)
-		}
-		out[i].CitizenID, out[i].Normalized = r.CitizenID.UUID, norm
-		return nil
+		return err
 	})
 	return out, err
 }

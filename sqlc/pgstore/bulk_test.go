@@ -531,7 +531,11 @@ func TestLoadMeetsASubmissionOfItsOwnRow(t *testing.T) {
 	if sum.Loaded+sum.Unchanged != len(rows) || sum.Unchanged > 1 {
 		t.Fatalf("summary %+v: want every row loaded but, if the submission came first, its own", sum)
 	}
-	got, err := pgx.CollectRows(must(f.pool.Query(ctx, `SELECT local_id FROM source_records ORDER BY id`)), pgx.RowTo[string])
+	rs, err := f.pool.Query(ctx, `SELECT local_id FROM source_records ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rs, pgx.RowTo[string])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,13 +552,6 @@ func TestLoadMeetsASubmissionOfItsOwnRow(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM source_records WHERE local_id = $1`, localID); n != 1 {
 		t.Fatalf("the submitted row is registered %d times", n)
 	}
-}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
 }
 
 // loadUntil loads path and interrupts the load (as a killed process would leave it) once it
