@@ -1,6 +1,7 @@
 package pgstore_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -102,5 +103,67 @@ func TestSealIsIncremental(t *testing.T) {
 	}
 	if problems, err := f.svc.VerifyAudit(ctx, nil); err != nil || len(problems) != 0 {
 		t.Fatalf("after an incremental seal: %v %v", problems, err)
+	}
+}
+
+// TestEventContentIsTheDatabasesJSONB: the sealer hashes each event as the jsonb text of its row
+// (time as microseconds since the epoch), written by the store from the row's columns; chains
+// sealed when the database wrote that text must still verify, so the two must be the same bytes
+// for any event: quotes, backslashes and control characters in its kind and actor, non-ASCII
+// text, nested and numeric data, missing citizen or record, times before 1970 and to the
+// microsecond.
+func TestEventContentIsTheDatabasesJSONB(t *testing.T) {
+	t.Parallel()
+	f, _ := auditFixture(t)
+	ctx := context.Background()
+	_, err := f.pool.Exec(ctx, `
+		WITH v(kind, actor, data, citizen_id, record_id, created_at) AS (VALUES
+			('record.linked', 'load:dukcapil', '{"fields": ["nik", "full_name"], "score": 12.50}'::jsonb,
+			 '01a21dce-36dd-78f4-a8b9-d4d5d964cbeb'::uuid, 42::bigint, '2026-11-27 16:19:46.498294+00'::timestamptz),
+			(E'quote " back \\ slash / tab \t nl \n cr \r bs \b ff \f', E'ctl \x01 \x1f del \x7f', '{}', NULL, NULL, '1969-12-31 23:59:59.999999+00'),
+			('é Đặng محمد 😀 <b>&amp;</b>', 'steward:ayu', '{"nested": {"a": [1, "two", null, true, {"z": "\u0001 \" é"}]}, "": -0.000}',
+			 NULL, -7, '1900-01-01 00:00:00+07'),
+			('', '', '[1, 2.0, 3e2, "x"]', '00000000-0000-0000-0000-000000000000', 9007199254740993, '2262-04-11 23:47:16.854775+00'),
+			('golden.changed', E'u\u2028v', '"just a string"', gen_random_uuid(), 1, now()))
+		INSERT INTO events (seq, kind, actor, data, citizen_id, record_id, created_at)
+		SELECT (SELECT max(seq) FROM events) + row_number() OVER (), kind, actor, data, citizen_id, record_id, created_at FROM v`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pool.Exec(ctx, `UPDATE events_head SET last_seq = (SELECT max(seq) FROM events)`); err != nil {
+		t.Fatal(err)
+	}
+	if sealed, err := f.svc.Seal(ctx, 0); err != nil || sealed[registry.ChainEvents] != 5 {
+		t.Fatalf("sealed %v %v", sealed, err)
+	}
+	rows, err := f.pool.Query(ctx, `
+		SELECT e.seq, ((to_jsonb(e) - 'created_at')
+		        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text, h.hash
+		FROM events e JOIN event_hashes h ON h.seq = e.seq ORDER BY e.seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev []byte
+	n := 0
+	for rows.Next() {
+		var seq int64
+		var content string
+		var hash []byte
+		if err := rows.Scan(&seq, &content, &hash); err != nil {
+			t.Fatal(err)
+		}
+		if want := registry.ChainHash(prev, []byte(content)); !bytes.Equal(hash, want) {
+			t.Errorf("event %d: sealed over other bytes than the database's jsonb text %s", seq, content)
+		}
+		prev, n = hash, n+1
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 10 {
+		t.Fatalf("%d events sealed", n)
+	}
+	if problems, err := f.svc.VerifyAudit(ctx, nil); err != nil || len(problems) != 0 {
+		t.Fatalf("verify: %v %v", problems, err)
 	}
 }

@@ -389,6 +389,7 @@ func (b bulkStore) ReserveRecordIDs(ctx context.Context, n int) ([]int64, error)
 	if len(ids) != n {
 		return nil, fmt.Errorf("reserve record IDs: got %d, want %d", len(ids), n)
 	}
+	slices.Sort(ids) // increasing whatever order the plan drew them in
 	return ids, nil
 }
 

@@ -1,5 +1,6 @@
--- Canonical row content for the hash chains: the row as jsonb, timestamps as microseconds since
--- the epoch so the text does not depend on the session's time zone. The hashes themselves are
+-- Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
+-- since the epoch so the text does not depend on the session's time zone (for events the store
+-- writes that text itself from the row's columns: see eventContent). The hashes themselves are
 -- kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a row.
 
 -- name: AuditChainLock :one
@@ -12,18 +13,16 @@ SELECT * FROM audit_chains WHERE name = $1;
 UPDATE audit_chains SET sealed_upto = $2, head = $3, sealed_at = now() WHERE name = $1;
 
 -- name: EventsUnsealed :many
-SELECT e.seq AS id,
-       ((to_jsonb(e) - 'created_at')
-        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text AS content
+-- An event's canonical content is built from these columns by the store (eventContent), as
+-- the jsonb text of the row would read: the database only reads them.
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > sqlc.arg(after)::bigint
 ORDER BY e.seq
 LIMIT sqlc.arg(page_size)::int;
 
 -- name: EventsAuditRows :many
-SELECT e.seq AS id, h.hash,
-       ((to_jsonb(e) - 'created_at')
-        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text AS content
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at, h.hash
 FROM events e LEFT JOIN event_hashes h ON h.seq = e.seq
 WHERE e.seq > sqlc.arg(after)::bigint AND e.seq <= sqlc.arg(upto)::bigint
 ORDER BY e.seq

@@ -7,6 +7,10 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const accessAuditRows = `-- name: AccessAuditRows :many
@@ -147,8 +151,9 @@ const auditChainLock = `-- name: AuditChainLock :one
 SELECT name, sealed_upto, head, sealed_at FROM audit_chains WHERE name = $1 FOR UPDATE
 `
 
-// Canonical row content for the hash chains: the row as jsonb, timestamps as microseconds since
-// the epoch so the text does not depend on the session's time zone. The hashes themselves are
+// Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
+// since the epoch so the text does not depend on the session's time zone (for events the store
+// writes that text itself from the row's columns: see eventContent). The hashes themselves are
 // kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a row.
 func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, error) {
 	row := q.db.QueryRow(ctx, auditChainLock, name)
@@ -163,9 +168,7 @@ func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, 
 }
 
 const eventsAuditRows = `-- name: EventsAuditRows :many
-SELECT e.seq AS id, h.hash,
-       ((to_jsonb(e) - 'created_at')
-        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text AS content
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at, h.hash
 FROM events e LEFT JOIN event_hashes h ON h.seq = e.seq
 WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
 ORDER BY e.seq
@@ -179,9 +182,14 @@ type EventsAuditRowsParams struct {
 }
 
 type EventsAuditRowsRow struct {
-	ID      int64
-	Hash    []byte
-	Content string
+	Seq       int64
+	Kind      string
+	CitizenID uuid.NullUUID
+	RecordID  pgtype.Int8
+	Data      string
+	Actor     string
+	CreatedAt time.Time
+	Hash      []byte
 }
 
 func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams) ([]EventsAuditRowsRow, error) {
@@ -193,7 +201,16 @@ func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams
 	var items []EventsAuditRowsRow
 	for rows.Next() {
 		var i EventsAuditRowsRow
-		if err := rows.Scan(&i.ID, &i.Hash, &i.Content); err != nil {
+		if err := rows.Scan(
+			&i.Seq,
+			&i.Kind,
+			&i.CitizenID,
+			&i.RecordID,
+			&i.Data,
+			&i.Actor,
+			&i.CreatedAt,
+			&i.Hash,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -220,9 +237,7 @@ func (q *Queries) EventsSetHashes(ctx context.Context, arg EventsSetHashesParams
 }
 
 const eventsUnsealed = `-- name: EventsUnsealed :many
-SELECT e.seq AS id,
-       ((to_jsonb(e) - 'created_at')
-        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text AS content
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > $1::bigint
 ORDER BY e.seq
@@ -235,10 +250,17 @@ type EventsUnsealedParams struct {
 }
 
 type EventsUnsealedRow struct {
-	ID      int64
-	Content string
+	Seq       int64
+	Kind      string
+	CitizenID uuid.NullUUID
+	RecordID  pgtype.Int8
+	Data      string
+	Actor     string
+	CreatedAt time.Time
 }
 
+// An event's canonical content is built from these columns by the store (eventContent), as
+// the jsonb text of the row would read: the database only reads them.
 func (q *Queries) EventsUnsealed(ctx context.Context, arg EventsUnsealedParams) ([]EventsUnsealedRow, error) {
 	rows, err := q.db.Query(ctx, eventsUnsealed, arg.After, arg.PageSize)
 	if err != nil {
@@ -248,7 +270,15 @@ func (q *Queries) EventsUnsealed(ctx context.Context, arg EventsUnsealedParams) 
 	var items []EventsUnsealedRow
 	for rows.Next() {
 		var i EventsUnsealedRow
-		if err := rows.Scan(&i.ID, &i.Content); err != nil {
+		if err := rows.Scan(
+			&i.Seq,
+			&i.Kind,
+			&i.CitizenID,
+			&i.RecordID,
+			&i.Data,
+			&i.Actor,
+			&i.CreatedAt,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
