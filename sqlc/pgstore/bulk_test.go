@@ -163,6 +163,9 @@ type registryState struct {
 	kind     map[string]string
 	reviewed []string
 	counts   map[string]int
+	// golden is, per citizen (named by its cluster's representative), which record and rule
+	// gave each field of its golden record.
+	golden map[string]string
 }
 
 func stateOf(t *testing.T, f *fixture) registryState {
@@ -194,6 +197,35 @@ func stateOf(t *testing.T, f *fixture) registryState {
 		for _, k := range keys {
 			st.cluster[k] = rep
 		}
+	}
+	rows, err = f.pool.Query(ctx, `
+		SELECT g.citizen_id, f.key || '=' || (rec ->> 'source') || '/' || (rec ->> 'local_id') || ' by ' || (grp.value ->> 'rule')
+		FROM golden_records g
+		CROSS JOIN json_array_elements(g.fields -> 'groups') grp
+		CROSS JOIN json_each(grp.value -> 'fields') f
+		CROSS JOIN LATERAL (SELECT (g.fields -> 'records') -> ((grp.value ->> 'from')::int) AS rec) r`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string][]string{}
+	for rows.Next() {
+		var cit uuid.UUID
+		var field string
+		if err := rows.Scan(&cit, &field); err != nil {
+			t.Fatal(err)
+		}
+		if keys := byCitizen[cit]; len(keys) > 0 {
+			rep := slices.Min(keys)
+			fields[rep] = append(fields[rep], field)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	st.golden = map[string]string{}
+	for rep, fs := range fields {
+		sort.Strings(fs)
+		st.golden[rep] = strings.Join(fs, ", ")
 	}
 	rows, err = f.pool.Query(ctx, `SELECT r.source || '/' || r.local_id FROM reviews v JOIN source_records r ON r.id = v.record_id WHERE v.status = 'open'`)
 	if err != nil {
@@ -234,6 +266,14 @@ func sameState(t *testing.T, what string, got, want registryState) {
 	if !slices.Equal(got.reviewed, want.reviewed) {
 		diffs = append(diffs, fmt.Sprintf("open reviews on %d records, want %d", len(got.reviewed), len(want.reviewed)))
 	}
+	for rep, w := range want.golden {
+		if g := got.golden[rep]; g != w {
+			diffs = append(diffs, fmt.Sprintf("golden record of %s: %s, want %s", rep, g, w))
+		}
+	}
+	if len(got.golden) != len(want.golden) {
+		diffs = append(diffs, fmt.Sprintf("%d golden records with fields, want %d", len(got.golden), len(want.golden)))
+	}
 	for table, n := range want.counts {
 		if got.counts[table] != n {
 			diffs = append(diffs, fmt.Sprintf("%s has %d rows, want %d", table, got.counts[table], n))
@@ -247,7 +287,8 @@ func sameState(t *testing.T, what string, got, want registryState) {
 
 // TestBulkLoadDecidesLikeOneByOne: loading files in bulk and submitting the same rows one by one
 // in file order give the same registry: the same partition of records into citizens, the same
-// outcome and score for every record, the same reviews and the same row counts. Five sources
+// outcome and score for every record, the same reviews, the same golden records (each field
+// from the same record by the same rule) and the same row counts. Five sources
 // loaded in turn exercise linking to earlier files; the small key cap exercises skipping
 // unselective keys, counted at each row as the submit path counts them; the default index budget
 // has each load read the whole registry at its start, the small one key by key, rebuilding.
