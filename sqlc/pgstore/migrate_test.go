@@ -271,3 +271,32 @@ func poolOn(t *testing.T, url string) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// TestGoldenRecordsComparedAsTextUnlessLaidOutByPostgreSQL: a stored golden record in the
+// registry's own encoding differs from a new one exactly when its text does; one laid out by
+// PostgreSQL (0009's rewrite, or jsonb's text) is compared by content, so an upgrade does not make
+// a new version of every golden record.
+func TestGoldenRecordsComparedAsTextUnlessLaidOutByPostgreSQL(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewPool(t)
+	own := `{"records":[{"record_id":7,"source":"dukcapil","local_id":"D-1","since":"2026-03-01T08:30:00Z"}],"groups":[{"from":0,"rule":"trust:dukcapil","fields":{"full_name":"Siti Rahayu","sex":"F"}}]}`
+	other := `{"records":[{"record_id":7,"source":"dukcapil","local_id":"D-1","since":"2026-03-01T08:30:00Z"}],"groups":[{"from":0,"rule":"trust:dukcapil","fields":{"full_name":"Siti Rahayu","sex":"M"}}]}`
+	for _, tc := range []struct {
+		name, stored, new string
+		differs           bool
+	}{
+		{"the same document", own, own, false},
+		{"another document", own, other, true},
+		{"laid out by 0009", `{"records" : [{"record_id" : 7, "source" : "dukcapil", "local_id" : "D-1", "since" : "2026-03-01T08:30:00Z"}], "groups" : [{"from" : 0, "rule" : "trust:dukcapil", "fields" : {"full_name" : "Siti Rahayu", "sex" : "F"}}]}`, own, false},
+		{"as jsonb writes it", `{"groups": [{"from": 0, "rule": "trust:dukcapil", "fields": {"sex": "F", "full_name": "Siti Rahayu"}}], "records": [{"since": "2026-03-01T08:30:00Z", "source": "dukcapil", "local_id": "D-1", "record_id": 7}]}`, own, false},
+		{"laid out by 0009, other content", `{"records" : [], "groups" : []}`, own, true},
+	} {
+		var differs bool
+		if err := pool.QueryRow(context.Background(), `SELECT json_differs($1::json, $2::json)`, tc.stored, tc.new).Scan(&differs); err != nil {
+			t.Fatal(err)
+		}
+		if differs != tc.differs {
+			t.Errorf("%s: json_differs = %v, want %v", tc.name, differs, tc.differs)
+		}
+	}
+}
