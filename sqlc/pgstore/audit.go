@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/bangsa/registry/registry"
@@ -39,8 +40,10 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 			if err != nil {
 				return err
 			}
+			var buf []byte
 			for _, r := range rows {
-				ids, contents = append(ids, r.ID), append(contents, r.Content)
+				buf = appendAccessContent(buf[:0], r)
+				ids, contents = append(ids, r.ID), append(contents, string(buf))
 			}
 		default:
 			return fmt.Errorf("unknown chain %q", chain)
@@ -102,7 +105,10 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 				return mapErr(err)
 			}
 			for _, r := range rows {
-				page = append(page, registry.AuditRow{ID: r.ID, Content: []byte(r.Content), Hash: r.Hash})
+				content := appendAccessContent(nil, dbsqlc.AccessUnsealedRow{ID: r.ID, At: r.At, Source: r.Source, KeyID: r.KeyID,
+					EndUser: r.EndUser, Purpose: r.Purpose, Operation: r.Operation, CitizenID: r.CitizenID, Fields: r.Fields,
+					ClientAddr: r.ClientAddr, ConfidentialUntil: r.ConfidentialUntil})
+				page = append(page, registry.AuditRow{ID: r.ID, Content: content, Hash: r.Hash})
 			}
 		default:
 			return fmt.Errorf("unknown chain %q", chain)
@@ -119,16 +125,19 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 	}
 }
 
-// appendEventContent appends event e's canonical content: the jsonb text of the row with its
-// time as microseconds since the epoch, the very text the database gives for
+// The hash chains' canonical content of a row is the jsonb text of the row with its times as
+// microseconds since the epoch: the very text the database gives for
 //
 //	(to_jsonb(e) - 'created_at') || jsonb_build_object('created_at', <microseconds>)
 //
-// (TestEventContentIsTheDatabasesJSONB holds the two together), written here from the row's
-// columns because building it in the database cost five times the reading of them, and a
-// million-record load writes three million events. jsonb orders an object's keys by length,
-// then by bytes, and writes ": " and ", " between them; data, read as text, is jsonb text
-// already.
+// for an event, and likewise for an access-log row with its two times. The store writes it from
+// the row's columns (TestChainContentIsTheDatabasesJSONB holds the two together): building it in
+// the database cost five times the reading of them, and a million-record load writes three
+// million events. jsonb orders an object's keys by length, then by bytes, and writes ": " and
+// ", " between them.
+
+// appendEventContent appends event e's canonical content; its data, read as text, is jsonb
+// text already.
 func appendEventContent(b []byte, e dbsqlc.EventsUnsealedRow) []byte {
 	b = append(b, `{"seq": `...)
 	b = strconv.AppendInt(b, e.Seq, 10)
@@ -145,16 +154,60 @@ func appendEventContent(b []byte, e dbsqlc.EventsUnsealedRow) []byte {
 		b = append(b, "null"...)
 	}
 	b = append(b, `, "citizen_id": `...)
-	if e.CitizenID.Valid {
-		b = append(b, '"')
-		b = append(b, e.CitizenID.UUID.String()...)
-		b = append(b, '"')
-	} else {
-		b = append(b, "null"...)
-	}
+	b = appendJSONBUUID(b, e.CitizenID)
 	b = append(b, `, "created_at": `...)
 	b = strconv.AppendInt(b, e.CreatedAt.UnixMicro(), 10)
 	return append(b, '}')
+}
+
+// appendAccessContent appends access-log row a's canonical content; its address was read
+// through the inet output function (” for none), as jsonb writes it.
+func appendAccessContent(b []byte, a dbsqlc.AccessUnsealedRow) []byte {
+	b = append(b, `{"at": `...)
+	b = strconv.AppendInt(b, a.At.UnixMicro(), 10)
+	b = append(b, `, "id": `...)
+	b = strconv.AppendInt(b, a.ID, 10)
+	b = append(b, `, "fields": [`...)
+	for i, f := range a.Fields {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendJSONBString(b, f)
+	}
+	b = append(b, `], "key_id": `...)
+	b = appendJSONBUUID(b, a.KeyID)
+	b = append(b, `, "source": `...)
+	b = appendJSONBString(b, a.Source)
+	b = append(b, `, "purpose": `...)
+	b = appendJSONBString(b, a.Purpose)
+	b = append(b, `, "end_user": `...)
+	b = appendJSONBString(b, a.EndUser)
+	b = append(b, `, "operation": `...)
+	b = appendJSONBString(b, a.Operation)
+	b = append(b, `, "citizen_id": `...)
+	b = appendJSONBUUID(b, a.CitizenID)
+	b = append(b, `, "client_addr": `...)
+	if a.ClientAddr != "" {
+		b = appendJSONBString(b, a.ClientAddr)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `, "confidential_until": `...)
+	if a.ConfidentialUntil.Valid {
+		b = strconv.AppendInt(b, a.ConfidentialUntil.Time.UnixMicro(), 10)
+	} else {
+		b = append(b, "null"...)
+	}
+	return append(b, '}')
+}
+
+func appendJSONBUUID(b []byte, id uuid.NullUUID) []byte {
+	if !id.Valid {
+		return append(b, "null"...)
+	}
+	b = append(b, '"')
+	b = append(b, id.UUID.String()...)
+	return append(b, '"')
 }
 
 // appendJSONBString appends s quoted as jsonb text quotes it (PostgreSQL's escape_json): the

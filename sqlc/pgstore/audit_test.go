@@ -106,13 +106,13 @@ func TestSealIsIncremental(t *testing.T) {
 	}
 }
 
-// TestEventContentIsTheDatabasesJSONB: the sealer hashes each event as the jsonb text of its row
-// (time as microseconds since the epoch), written by the store from the row's columns; chains
-// sealed when the database wrote that text must still verify, so the two must be the same bytes
-// for any event: quotes, backslashes and control characters in its kind and actor, non-ASCII
-// text, nested and numeric data, missing citizen or record, times before 1970 and to the
-// microsecond.
-func TestEventContentIsTheDatabasesJSONB(t *testing.T) {
+// TestChainContentIsTheDatabasesJSONB: the sealer hashes each event and access-log row as the
+// jsonb text of the row (times as microseconds since the epoch), written by the store from the
+// row's columns; chains sealed when the database wrote that text must still verify, so the two
+// must be the same bytes for any row: quotes, backslashes and control characters in its text,
+// non-ASCII text, nested and numeric data, missing citizen, record, key or address, addresses
+// with and without a mask, times before 1970 and to the microsecond.
+func TestChainContentIsTheDatabasesJSONB(t *testing.T) {
 	t.Parallel()
 	f, _ := auditFixture(t)
 	ctx := context.Background()
@@ -126,42 +126,55 @@ func TestEventContentIsTheDatabasesJSONB(t *testing.T) {
 			('', '', '[1, 2.0, 3e2, "x"]', '00000000-0000-0000-0000-000000000000', 9007199254740993, '2262-04-11 23:47:16.854775+00'),
 			('golden.changed', E'u\u2028v', '"just a string"', gen_random_uuid(), 1, now()))
 		INSERT INTO events (seq, kind, actor, data, citizen_id, record_id, created_at)
-		SELECT (SELECT max(seq) FROM events) + row_number() OVER (), kind, actor, data, citizen_id, record_id, created_at FROM v`)
+		SELECT (SELECT max(seq) FROM events) + row_number() OVER (), kind, actor, data, citizen_id, record_id, created_at FROM v;
+		UPDATE events_head SET last_seq = (SELECT max(seq) FROM events);
+		INSERT INTO access_log (at, source, key_id, end_user, purpose, operation, citizen_id, fields, client_addr, confidential_until) VALUES
+			('2026-11-27 16:19:46.498294+00', 'dukcapil', gen_random_uuid(), 'petugas-01', 'pelayanan', 'read', gen_random_uuid(),
+			 '{nik,full_name}', '10.1.2.3', '2027-01-01 00:00:00+00'),
+			('1969-12-31 23:59:59.999999+00', E'q " b \\ \t', NULL, E'ctl \x01', 'é 😀 <&>', 'resolve', NULL, '{}', NULL, NULL),
+			('2000-02-29 12:00:00.000001+07', 'djp', NULL, '', '', 'read', NULL, ARRAY[E'a"b', E'c\\d', 'é', ''], '2001:db8::1', NULL),
+			(now() - interval '1 hour', 'kemenkes', NULL, '', '', 'read', NULL, '{x}', '192.168.0.0/16', now())`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.pool.Exec(ctx, `UPDATE events_head SET last_seq = (SELECT max(seq) FROM events)`); err != nil {
-		t.Fatal(err)
-	}
-	if sealed, err := f.svc.Seal(ctx, 0); err != nil || sealed[registry.ChainEvents] != 5 {
+	if sealed, err := f.svc.Seal(ctx, 0); err != nil || sealed[registry.ChainEvents] != 5 || sealed[registry.ChainAccessLog] != 4 {
 		t.Fatalf("sealed %v %v", sealed, err)
 	}
-	rows, err := f.pool.Query(ctx, `
-		SELECT e.seq, ((to_jsonb(e) - 'created_at')
-		        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text, h.hash
-		FROM events e JOIN event_hashes h ON h.seq = e.seq ORDER BY e.seq`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prev []byte
-	n := 0
-	for rows.Next() {
-		var seq int64
-		var content string
-		var hash []byte
-		if err := rows.Scan(&seq, &content, &hash); err != nil {
+	for chain, query := range map[string]string{
+		registry.ChainEvents: `
+			SELECT e.seq, ((to_jsonb(e) - 'created_at')
+			        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text, h.hash
+			FROM events e JOIN event_hashes h ON h.seq = e.seq ORDER BY e.seq`,
+		registry.ChainAccessLog: `
+			SELECT a.id, ((to_jsonb(a) - 'at' - 'confidential_until')
+			        || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
+			                              'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text, h.hash
+			FROM access_log a JOIN access_log_hashes h ON h.id = a.id ORDER BY a.id`,
+	} {
+		rows, err := f.pool.Query(ctx, query)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if want := registry.ChainHash(prev, []byte(content)); !bytes.Equal(hash, want) {
-			t.Errorf("event %d: sealed over other bytes than the database's jsonb text %s", seq, content)
+		var prev []byte
+		n := 0
+		for rows.Next() {
+			var id int64
+			var content string
+			var hash []byte
+			if err := rows.Scan(&id, &content, &hash); err != nil {
+				t.Fatal(err)
+			}
+			if want := registry.ChainHash(prev, []byte(content)); !bytes.Equal(hash, want) {
+				t.Errorf("%s row %d: sealed over other bytes than the database's jsonb text %s", chain, id, content)
+			}
+			prev, n = hash, n+1
 		}
-		prev, n = hash, n+1
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n < 10 {
-		t.Fatalf("%d events sealed", n)
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if n < 9 {
+			t.Fatalf("%s: %d rows sealed", chain, n)
+		}
 	}
 	if problems, err := f.svc.VerifyAudit(ctx, nil); err != nil || len(problems) != 0 {
 		t.Fatalf("verify: %v %v", problems, err)

@@ -1,7 +1,8 @@
 -- Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
--- since the epoch so the text does not depend on the session's time zone (for events the store
--- writes that text itself from the row's columns: see eventContent). The hashes themselves are
--- kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a row.
+-- since the epoch so the text does not depend on the session's time zone. The store writes that
+-- text itself from the row's columns (sqlc/pgstore/audit.go): the database only reads them. The
+-- hashes are kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a
+-- row.
 
 -- name: AuditChainLock :one
 SELECT * FROM audit_chains WHERE name = $1 FOR UPDATE;
@@ -13,8 +14,6 @@ SELECT * FROM audit_chains WHERE name = $1;
 UPDATE audit_chains SET sealed_upto = $2, head = $3, sealed_at = now() WHERE name = $1;
 
 -- name: EventsUnsealed :many
--- An event's canonical content is built from these columns by the store (eventContent), as
--- the jsonb text of the row would read: the database only reads them.
 SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > sqlc.arg(after)::bigint
@@ -34,21 +33,20 @@ SELECT unnest(sqlc.arg(ids)::bigint[]), unnest(sqlc.arg(hashes)::bytea[]);
 
 -- name: AccessUnsealed :many
 -- Only rows older than min_age are sealed: a slower transaction may still commit a row with a
--- smaller id, and the chain is built in id order.
-SELECT a.id,
-       ((to_jsonb(a) - 'at' - 'confidential_until')
-        || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
-                              'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text AS content
+-- smaller id, and the chain is built in id order. The canonical content is built by the store
+-- (appendAccessContent); the address is read through its output function, as jsonb writes it.
+SELECT a.id, a.at, a.source, a.key_id, a.end_user, a.purpose, a.operation, a.citizen_id, a.fields,
+       format('%s', a.client_addr)::text AS client_addr, -- '' when there is none
+       a.confidential_until
 FROM access_log a
 WHERE a.id > sqlc.arg(after)::bigint AND a.at < now() - make_interval(secs => sqlc.arg(min_age_seconds)::float8)
 ORDER BY a.id
 LIMIT sqlc.arg(page_size)::int;
 
 -- name: AccessAuditRows :many
-SELECT a.id, h.hash,
-       ((to_jsonb(a) - 'at' - 'confidential_until')
-        || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
-                              'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text AS content
+SELECT a.id, a.at, a.source, a.key_id, a.end_user, a.purpose, a.operation, a.citizen_id, a.fields,
+       format('%s', a.client_addr)::text AS client_addr, -- '' when there is none
+       a.confidential_until, h.hash
 FROM access_log a LEFT JOIN access_log_hashes h ON h.id = a.id
 WHERE a.id > sqlc.arg(after)::bigint AND a.id <= sqlc.arg(upto)::bigint
 ORDER BY a.id

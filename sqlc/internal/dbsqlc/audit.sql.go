@@ -14,10 +14,9 @@ import (
 )
 
 const accessAuditRows = `-- name: AccessAuditRows :many
-SELECT a.id, h.hash,
-       ((to_jsonb(a) - 'at' - 'confidential_until')
-        || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
-                              'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text AS content
+SELECT a.id, a.at, a.source, a.key_id, a.end_user, a.purpose, a.operation, a.citizen_id, a.fields,
+       format('%s', a.client_addr)::text AS client_addr, -- '' when there is none
+       a.confidential_until, h.hash
 FROM access_log a LEFT JOIN access_log_hashes h ON h.id = a.id
 WHERE a.id > $1::bigint AND a.id <= $2::bigint
 ORDER BY a.id
@@ -31,9 +30,18 @@ type AccessAuditRowsParams struct {
 }
 
 type AccessAuditRowsRow struct {
-	ID      int64
-	Hash    []byte
-	Content string
+	ID                int64
+	At                time.Time
+	Source            string
+	KeyID             uuid.NullUUID
+	EndUser           string
+	Purpose           string
+	Operation         string
+	CitizenID         uuid.NullUUID
+	Fields            []string
+	ClientAddr        string
+	ConfidentialUntil pgtype.Timestamptz
+	Hash              []byte
 }
 
 func (q *Queries) AccessAuditRows(ctx context.Context, arg AccessAuditRowsParams) ([]AccessAuditRowsRow, error) {
@@ -45,7 +53,20 @@ func (q *Queries) AccessAuditRows(ctx context.Context, arg AccessAuditRowsParams
 	var items []AccessAuditRowsRow
 	for rows.Next() {
 		var i AccessAuditRowsRow
-		if err := rows.Scan(&i.ID, &i.Hash, &i.Content); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.Source,
+			&i.KeyID,
+			&i.EndUser,
+			&i.Purpose,
+			&i.Operation,
+			&i.CitizenID,
+			&i.Fields,
+			&i.ClientAddr,
+			&i.ConfidentialUntil,
+			&i.Hash,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -72,10 +93,9 @@ func (q *Queries) AccessSetHashes(ctx context.Context, arg AccessSetHashesParams
 }
 
 const accessUnsealed = `-- name: AccessUnsealed :many
-SELECT a.id,
-       ((to_jsonb(a) - 'at' - 'confidential_until')
-        || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
-                              'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text AS content
+SELECT a.id, a.at, a.source, a.key_id, a.end_user, a.purpose, a.operation, a.citizen_id, a.fields,
+       format('%s', a.client_addr)::text AS client_addr, -- '' when there is none
+       a.confidential_until
 FROM access_log a
 WHERE a.id > $1::bigint AND a.at < now() - make_interval(secs => $2::float8)
 ORDER BY a.id
@@ -89,12 +109,22 @@ type AccessUnsealedParams struct {
 }
 
 type AccessUnsealedRow struct {
-	ID      int64
-	Content string
+	ID                int64
+	At                time.Time
+	Source            string
+	KeyID             uuid.NullUUID
+	EndUser           string
+	Purpose           string
+	Operation         string
+	CitizenID         uuid.NullUUID
+	Fields            []string
+	ClientAddr        string
+	ConfidentialUntil pgtype.Timestamptz
 }
 
 // Only rows older than min_age are sealed: a slower transaction may still commit a row with a
-// smaller id, and the chain is built in id order.
+// smaller id, and the chain is built in id order. The canonical content is built by the store
+// (appendAccessContent); the address is read through its output function, as jsonb writes it.
 func (q *Queries) AccessUnsealed(ctx context.Context, arg AccessUnsealedParams) ([]AccessUnsealedRow, error) {
 	rows, err := q.db.Query(ctx, accessUnsealed, arg.After, arg.MinAgeSeconds, arg.PageSize)
 	if err != nil {
@@ -104,7 +134,19 @@ func (q *Queries) AccessUnsealed(ctx context.Context, arg AccessUnsealedParams) 
 	var items []AccessUnsealedRow
 	for rows.Next() {
 		var i AccessUnsealedRow
-		if err := rows.Scan(&i.ID, &i.Content); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.At,
+			&i.Source,
+			&i.KeyID,
+			&i.EndUser,
+			&i.Purpose,
+			&i.Operation,
+			&i.CitizenID,
+			&i.Fields,
+			&i.ClientAddr,
+			&i.ConfidentialUntil,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -152,9 +194,10 @@ SELECT name, sealed_upto, head, sealed_at FROM audit_chains WHERE name = $1 FOR 
 `
 
 // Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
-// since the epoch so the text does not depend on the session's time zone (for events the store
-// writes that text itself from the row's columns: see eventContent). The hashes themselves are
-// kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a row.
+// since the epoch so the text does not depend on the session's time zone. The store writes that
+// text itself from the row's columns (sqlc/pgstore/audit.go): the database only reads them. The
+// hashes are kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a
+// row.
 func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, error) {
 	row := q.db.QueryRow(ctx, auditChainLock, name)
 	var i AuditChain
@@ -259,8 +302,6 @@ type EventsUnsealedRow struct {
 	CreatedAt time.Time
 }
 
-// An event's canonical content is built from these columns by the store (eventContent), as
-// the jsonb text of the row would read: the database only reads them.
 func (q *Queries) EventsUnsealed(ctx context.Context, arg EventsUnsealedParams) ([]EventsUnsealedRow, error) {
 	rows, err := q.db.Query(ctx, eventsUnsealed, arg.After, arg.PageSize)
 	if err != nil {
