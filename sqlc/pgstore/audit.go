@@ -134,7 +134,8 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 // the row's columns (TestChainContentIsTheDatabasesJSONB holds the two together): building it in
 // the database cost five times the reading of them, and a million-record load writes three
 // million events. jsonb orders an object's keys by length, then by bytes, and writes ": " and
-// ", " between them.
+// ", " between them. A column added to either table must be added here too: the test compares
+// with to_jsonb of the whole row, and fails until it is.
 
 // appendEventContent appends event e's canonical content; its data, read as text, is jsonb
 // text already.
