@@ -162,7 +162,7 @@ func appendEventContent(b []byte, e dbsqlc.EventsUnsealedRow) []byte {
 }
 
 // appendAccessContent appends access-log row a's canonical content; its address was read
-// through the inet output function (” for none), as jsonb writes it.
+// through the inet output function (empty when there is none), as jsonb writes it.
 func appendAccessContent(b []byte, a dbsqlc.AccessUnsealedRow) []byte {
 	b = append(b, `{"at": `...)
 	b = strconv.AppendInt(b, a.At.UnixMicro(), 10)

@@ -215,7 +215,7 @@ func stateOf(t *testing.T, f *fixture) registryState {
 			t.Fatal(err)
 		}
 		if keys := byCitizen[cit]; len(keys) > 0 {
-			rep := slices.Min(keys)
+			rep := st.cluster[keys[0]]
 			fields[rep] = append(fields[rep], field)
 		}
 	}
