@@ -497,8 +497,10 @@ type chunkPlan struct {
 	// provisional citizens of the reviews a row could settle held when the chunk was decided.
 	joined      map[uuid.UUID]bool
 	provisional map[uuid.UUID]int
-	// members holds the records the touched existing citizens keep from before the chunk.
-	members map[uuid.UUID][]SourceRecord
+	// members holds the records the touched existing citizens keep from before the chunk, for
+	// those whose golden records are rebuilt; extended the golden records of the others.
+	members  map[uuid.UUID][]SourceRecord
+	extended []GoldenRecord
 
 	// Phase timings, the pairs scored and the index's estimated size once the chunk was applied,
 	// for operators tuning a load (debug level).
@@ -1319,8 +1321,9 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	}
 	tx.Stamp(now)
 	order.stamped(now)
-	var inserts, updates []SourceRecord
-	var insertKeys, updateKeys [][]string
+	inserts, insertKeys := make([]SourceRecord, 0, len(p.work)), make([][]string, 0, len(p.work))
+	var updates []SourceRecord
+	var updateKeys [][]string
 	for i := range p.work {
 		r := &p.work[i]
 		rec := p.record(i, now)
@@ -1359,7 +1362,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		return fmt.Errorf("write links: %w", err)
 	}
 	p.lap("links")
-	if err := p.readGoldenInputs(ctx, tx); err != nil {
+	if err := p.readGoldenInputs(ctx, tx, now); err != nil {
 		return err
 	}
 	p.lap("golden_read")
@@ -1433,20 +1436,50 @@ func (p *chunkPlan) record(i int, now time.Time) SourceRecord {
 	}
 }
 
-// readGoldenInputs reads, in the chunk's transaction, the records of the touched citizens that
-// existed before the chunk.
-func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx) error {
-	var ids []uuid.UUID
+// readGoldenInputs reads, in the chunk's transaction, what the golden records of the touched
+// citizens that existed before the chunk are built from. A citizen that only gained new records
+// keeps its stored golden record, extended with them (Survivorship.Extend: its earlier records
+// need not be read, which in a second source's load is most of what a chunk reads); the others,
+// and any whose stored record was built by other survivorship rules, are rebuilt from their
+// records.
+func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx, now time.Time) error {
+	rebuild := p.rebuilt()
+	var read, extend []uuid.UUID
 	for c := range p.touched {
-		if !p.newCitizen[c] {
-			ids = append(ids, c)
+		switch {
+		case p.newCitizen[c]:
+		case rebuild[c]:
+			read = append(read, c)
+		default:
+			extend = append(extend, c)
 		}
 	}
-	p.members = map[uuid.UUID][]SourceRecord{}
-	if len(ids) == 0 {
+	p.members, p.extended = map[uuid.UUID][]SourceRecord{}, nil
+	if len(extend) > 0 {
+		stored, err := tx.Goldens(ctx, extend)
+		if err != nil {
+			return fmt.Errorf("read golden records: %w", err)
+		}
+		added := p.chunkRecords(now, func(c uuid.UUID) bool { _, ok := stored[c]; return ok })
+		for _, c := range extend {
+			g, ok := stored[c]
+			if ok {
+				g, ok = p.l.s.surv.Extend(g, added[c])
+			}
+			if !ok {
+				read = append(read, c)
+				continue
+			}
+			p.extended = append(p.extended, g)
+		}
+	}
+	if len(read) == 0 {
 		return nil
 	}
-	recs, err := tx.CitizenRecords(ctx, ids)
+	for _, c := range read {
+		p.members[c] = nil // rebuilt even when no record is left to it
+	}
+	recs, err := tx.CitizenRecords(ctx, read)
 	if err != nil {
 		return fmt.Errorf("read citizens' records: %w", err)
 	}
@@ -1457,20 +1490,50 @@ func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx) error {
 	return nil
 }
 
+// rebuilt are the existing citizens whose golden records the chunk must rebuild from their
+// records rather than extend: those whose records changed or left (an update, the citizen the
+// updated record moved from or to) and those merged.
+func (p *chunkPlan) rebuilt() map[uuid.UUID]bool {
+	out := map[uuid.UUID]bool{}
+	for i := range p.work {
+		if r := &p.work[i]; r.update {
+			out[p.citizen[i]] = true
+			if r.current != nil {
+				out[r.current.CitizenID] = true
+			}
+		}
+	}
+	for _, m := range p.merges {
+		out[m.retired], out[m.survivor] = true, true
+	}
+	return out
+}
+
+// chunkRecords are the chunk's records as stored, by the citizen they are linked to, for the
+// citizens in want.
+func (p *chunkPlan) chunkRecords(now time.Time, want func(uuid.UUID) bool) map[uuid.UUID][]SourceRecord {
+	out := map[uuid.UUID][]SourceRecord{}
+	for i := range p.work {
+		if c := p.citizen[i]; want(c) {
+			out[c] = append(out[c], p.record(i, now))
+		}
+	}
+	return out
+}
+
 // goldens builds the golden records of the citizens the chunk created (fresh) or of the
-// existing citizens it touched.
+// existing citizens it touched (those readGoldenInputs extended, then those it read).
 func (p *chunkPlan) goldens(now time.Time, fresh bool) []GoldenRecord {
 	members := make(map[uuid.UUID][]SourceRecord, len(p.touched))
 	for c := range p.touched {
 		if p.newCitizen[c] == fresh {
-			members[c] = p.members[c]
+			if _, read := p.members[c]; read || fresh {
+				members[c] = p.members[c]
+			}
 		}
 	}
-	for i := range p.work {
-		c := p.citizen[i]
-		if _, ok := members[c]; ok {
-			members[c] = append(members[c], p.record(i, now))
-		}
+	for c, rs := range p.chunkRecords(now, func(c uuid.UUID) bool { _, ok := members[c]; return ok }) {
+		members[c] = append(members[c], rs...)
 	}
 	ids := make([]uuid.UUID, 0, len(members))
 	for c := range members {
@@ -1479,7 +1542,12 @@ func (p *chunkPlan) goldens(now time.Time, fresh bool) []GoldenRecord {
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	gs := make([]GoldenRecord, len(ids))
 	parallelFor(len(ids), func(i int) { gs[i] = p.l.s.surv.BuildGolden(ids[i], members[ids[i]]) })
-	return gs
+	if fresh {
+		return gs
+	}
+	return slices.SortedFunc(slices.Values(slices.Concat(p.extended, gs)), func(a, b GoldenRecord) int {
+		return bytes.Compare(a.CitizenID[:], b.CitizenID[:])
+	})
 }
 
 // apply brings the loader's index up to date with a committed chunk.

@@ -101,6 +101,8 @@ type BulkTx interface {
 	// CitizenRecords returns the records actively linked to the citizens, with the fields golden
 	// records are built from (Raw, Issues, the normalised birth date and sex, UpdatedAt).
 	CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]SourceRecord, error)
+	// Goldens returns the stored golden records of the citizens (those that have one).
+	Goldens(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]GoldenRecord, error)
 	// InsertRecords stores new records (IDs reserved), their first version and their blocking
 	// keys (keys[i] are recs[i]'s, in the store's form).
 	InsertRecords(ctx context.Context, recs []SourceRecord, keys [][]string) error

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -60,6 +61,23 @@ func ParseSurvivorship(spec string) (Survivorship, error) {
 	return s, nil
 }
 
+// String is the survivorship in ParseSurvivorship's syntax, canonically: the default order, then
+// the per-field orders by field name. A golden record keeps it (GoldenRecord.Rules), so that it
+// can be extended with new records only while the rules it was built by are still in force.
+func (s Survivorship) String() string {
+	var b strings.Builder
+	b.WriteString(strings.Join(s.Default, ","))
+	fields := make([]string, 0, len(s.Trust))
+	for f := range s.Trust {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		b.WriteString("; " + f + "=" + strings.Join(s.Trust[f], ","))
+	}
+	return b.String()
+}
+
 func (s Survivorship) order(field string) []string {
 	if t, ok := s.Trust[field]; ok {
 		return t
@@ -79,7 +97,7 @@ func (s Survivorship) BuildGolden(citizen uuid.UUID, records []SourceRecord) Gol
 		}
 		return recs[i].ID > recs[j].ID
 	})
-	g := GoldenRecord{CitizenID: citizen, Fields: map[string]GoldenValue{}}
+	g := GoldenRecord{CitizenID: citizen, Fields: map[string]GoldenValue{}, Rules: s.String()}
 	for _, field := range PersonFields {
 		trust := s.order(field)
 		best, bestRank := -1, len(trust)+1
@@ -87,28 +105,86 @@ func (s Survivorship) BuildGolden(citizen uuid.UUID, records []SourceRecord) Gol
 			if r.Raw.Field(field) == "" || flagged(r, field) {
 				continue
 			}
-			rank := len(trust) // untrusted sources rank after every trusted one
-			if k := slices.Index(trust, r.Source); k >= 0 {
-				rank = k
-			}
-			if rank < bestRank {
+			if rank := rankOf(trust, r.Source); rank < bestRank {
 				best, bestRank = i, rank
 			}
 		}
-		if best < 0 {
-			continue
-		}
-		r := recs[best]
-		rule := "most_recent"
-		if bestRank < len(trust) {
-			rule = "trust:" + r.Source
-		}
-		g.Fields[field] = GoldenValue{
-			Value: displayValue(r, field), Source: r.Source, LocalID: r.LocalID,
-			RecordID: r.ID, Rule: rule, Since: r.UpdatedAt,
+		if best >= 0 {
+			g.Fields[field] = goldenValue(recs[best], field, bestRank < len(trust))
 		}
 	}
 	return g
+}
+
+// Extend is what BuildGolden would build from g's records and added together, given that g was
+// built from its records by survivorship rules equal to s, that added holds records g was not
+// built from, and that none of g's records changed since. A field's winner is the least usable
+// value by (trust rank, most recent, highest record ID), which g's value names: adding records can
+// only replace it with one of theirs, so the records it was chosen among need not be read again.
+// ok is false when g was built by other rules (or by none recorded): it must then be rebuilt.
+func (s Survivorship) Extend(g GoldenRecord, added []SourceRecord) (out GoldenRecord, ok bool) {
+	rules := s.String()
+	if g.Rules != rules {
+		return GoldenRecord{}, false
+	}
+	out = GoldenRecord{CitizenID: g.CitizenID, Fields: make(map[string]GoldenValue, len(PersonFields)), Rules: rules,
+		Version: g.Version, UpdatedAt: g.UpdatedAt}
+	for _, field := range PersonFields {
+		trust := s.order(field)
+		cur, has := g.Fields[field]
+		curRank := rankOf(trust, cur.Source)
+		best := -1
+		for i, r := range added {
+			if r.Raw.Field(field) == "" || flagged(r, field) {
+				continue
+			}
+			rank := rankOf(trust, r.Source)
+			if has && !beats(rank, r.UpdatedAt, r.ID, curRank, cur.Since, cur.RecordID) {
+				continue
+			}
+			cur, curRank, has, best = GoldenValue{Since: r.UpdatedAt, RecordID: r.ID}, rank, true, i
+		}
+		switch {
+		case best >= 0:
+			out.Fields[field] = goldenValue(added[best], field, curRank < len(trust))
+		case has:
+			out.Fields[field] = cur
+		}
+	}
+	return out, true
+}
+
+// beats reports whether a value ranked (rank, since, id) wins over one ranked (rank2, since2, id2):
+// BuildGolden's order, more trusted first, then the most recent, then the highest record ID.
+func beats(rank int, since time.Time, id int64, rank2 int, since2 time.Time, id2 int64) bool {
+	if rank != rank2 {
+		return rank < rank2
+	}
+	if !since.Equal(since2) {
+		return since.After(since2)
+	}
+	return id > id2
+}
+
+// rankOf is source's place in a field's trust order; untrusted sources rank after every trusted
+// one.
+func rankOf(trust []string, source string) int {
+	if k := slices.Index(trust, source); k >= 0 {
+		return k
+	}
+	return len(trust)
+}
+
+// goldenValue is record r's value of field as a golden record shows it, won by trust or recency.
+func goldenValue(r SourceRecord, field string, trusted bool) GoldenValue {
+	rule := "most_recent"
+	if trusted {
+		rule = "trust:" + r.Source
+	}
+	return GoldenValue{
+		Value: displayValue(r, field), Source: r.Source, LocalID: r.LocalID,
+		RecordID: r.ID, Rule: rule, Since: r.UpdatedAt,
+	}
 }
 
 func flagged(r SourceRecord, field string) bool {

@@ -1,10 +1,15 @@
 package registry
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/bangsa/registry/matching"
 )
 
 func TestBuildGoldenTrustOrderAndRecency(t *testing.T) {
@@ -37,6 +42,79 @@ func TestBuildGoldenTrustOrderAndRecency(t *testing.T) {
 	for _, bad := range []string{"phone=Kemenkes", "shoe=dukcapil", "dukcapil,,x"} {
 		if _, err := ParseSurvivorship(bad); err == nil {
 			t.Errorf("ParseSurvivorship(%q) accepted", bad)
+		}
+	}
+}
+
+// TestExtendIsBuildGoldenOfAllRecords: a golden record extended with new records is the one
+// built from all of them, whatever the trust rules, ties in time, empty and flagged values; and
+// one built by other rules (or by rules not recorded) is not extended.
+func TestExtendIsBuildGoldenOfAllRecords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	sources := []string{"dukcapil", "kemenkes", "djp", "kemensos"}
+	fields := []string{"nik", "full_name", "sex", "birth_date", "phone", "email"}
+	values := []string{"", "", "a", "b", "Siti Rahayu", "3273054107900001"}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var rules []Survivorship
+	for _, spec := range []string{"", "kemenkes,dukcapil", "dukcapil; phone=djp,kemenkes; email=kemensos", "djp; full_name=kemenkes"} {
+		s, err := ParseSurvivorship(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := ParseSurvivorship(s.String()); err != nil || again.String() != s.String() {
+			t.Fatalf("ParseSurvivorship(%q.String() = %q) = %v, %v", spec, s.String(), again.String(), err)
+		}
+		rules = append(rules, s)
+	}
+	id := int64(0)
+	record := func() SourceRecord {
+		id++
+		r := SourceRecord{ID: id, Source: sources[rng.IntN(len(sources))], LocalID: fmt.Sprint("L", id),
+			UpdatedAt: t0.Add(time.Duration(rng.IntN(3)) * time.Hour)}
+		for _, f := range fields {
+			r.Raw.SetField(f, values[rng.IntN(len(values))])
+			if rng.IntN(6) == 0 {
+				r.Issues = append(r.Issues, matching.Issue{Field: f, Code: "invalid"})
+			}
+		}
+		if rng.IntN(2) == 0 {
+			r.Normalized.BirthDate = "1990-07-01"
+		}
+		return r
+	}
+	for range 3000 {
+		s := rules[rng.IntN(len(rules))]
+		var before, added []SourceRecord
+		for range rng.IntN(5) {
+			before = append(before, record())
+		}
+		for range 1 + rng.IntN(3) {
+			added = append(added, record())
+		}
+		rng.Shuffle(len(added), func(i, j int) { added[i], added[j] = added[j], added[i] })
+		c := uuid.New()
+		got, ok := s.Extend(s.BuildGolden(c, before), added)
+		if !ok {
+			t.Fatalf("golden record built by %q not extended under the same rules", s)
+		}
+		want := s.BuildGolden(c, slices.Concat(before, added))
+		if got.Rules != want.Rules || len(got.Fields) != len(want.Fields) {
+			t.Fatalf("extended %+v, built %+v", got, want)
+		}
+		for f, w := range want.Fields {
+			if g := got.Fields[f]; g.Value != w.Value || g.Source != w.Source || g.LocalID != w.LocalID ||
+				g.RecordID != w.RecordID || g.Rule != w.Rule || !g.Since.Equal(w.Since) {
+				t.Fatalf("%s: extended %+v, built %+v", f, g, w)
+			}
+		}
+		other := rules[rng.IntN(len(rules))]
+		if _, ok := other.Extend(s.BuildGolden(c, before), added); ok != (other.String() == s.String()) {
+			t.Fatalf("built by %q, extended by %q: ok = %v", s, other, ok)
+		}
+		unrecorded := s.BuildGolden(c, before)
+		unrecorded.Rules = ""
+		if _, ok := s.Extend(unrecorded, added); ok {
+			t.Fatal("a golden record whose rules are not recorded was extended")
 		}
 	}
 }

@@ -460,6 +460,11 @@ func (run *loadRun) parse(ctx context.Context, rows rowReader, out chan<- *rawCh
 				}
 			} else {
 				seen[k] = fp
+				if ch.rows == nil {
+					// Rows are large structs: appended to a growing slice they would be copied
+					// over and over, so a chunk gets room for (nearly) all of them at once.
+					ch.rows = make([]bulkRow, 0, min(opts.ChunkRows, 1<<17))
+				}
 				ch.rows = append(ch.rows, bulkRow{line: row.line, localID: row.localID, person: row.person})
 			}
 		}

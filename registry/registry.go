@@ -97,6 +97,9 @@ type GoldenValue struct {
 type GoldenRecord struct {
 	CitizenID uuid.UUID
 	Fields    map[string]GoldenValue
+	// Rules are the survivorship rules it was built by (Survivorship.String); empty when not
+	// recorded (golden records stored before they were).
+	Rules     string
 	Version   int
 	UpdatedAt time.Time
 }

@@ -462,6 +462,34 @@ func (t *bulkTx) CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[
 	return out, nil
 }
 
+func (t *bulkTx) Goldens(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]registry.GoldenRecord, error) {
+	var rows []dbsqlc.BulkGoldensRow
+	for part := range chunked(citizens) {
+		r, err := t.q.BulkGoldens(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		rows = append(rows, r...)
+	}
+	gs := make([]registry.GoldenRecord, len(rows))
+	err := parallel(len(rows), func(i int) error {
+		r := &rows[i]
+		gs[i] = registry.GoldenRecord{CitizenID: r.CitizenID, Version: int(r.Version), UpdatedAt: r.UpdatedAt}
+		if err := t.openGolden(r.Fields, &gs[i]); err != nil {
+			return fmt.Errorf("decode golden record of %s: %w", r.CitizenID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]registry.GoldenRecord, len(gs))
+	for _, g := range gs {
+		out[g.CitizenID] = g
+	}
+	return out, nil
+}
+
 // recordJSON is a record's JSON columns.
 type recordJSON struct{ raw, norm, issues []byte }
 
@@ -642,7 +670,7 @@ func (t *bulkTx) goldenJSON(gs []registry.GoldenRecord) ([][]byte, error) {
 	out := make([][]byte, len(gs))
 	err := parallel(len(gs), func(i int) error {
 		var err error
-		out[i], err = t.sealGolden(gs[i].Fields)
+		out[i], err = t.sealGolden(gs[i])
 		return err
 	})
 	return out, err

@@ -325,6 +325,50 @@ func TestBulkLoadDecidesLikeOneByOne(t *testing.T) {
 	}
 }
 
+// TestBulkLoadRebuildsGoldenRecordsOfOtherRules: a load extends a citizen's stored golden record
+// with its new records only while the survivorship rules it was built by are in force. Loaded
+// under other rules, with a source trusted that earlier records came from, every citizen the load
+// touches gets the golden record those rules build from all its records, as through the submit
+// path.
+func TestBulkLoadRebuildsGoldenRecordsOfOtherRules(t *testing.T) {
+	t.Parallel()
+	dir := population(t)
+	later, err := registry.ParseSurvivorship("kemendikbud,kemenkes,dukcapil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nik := registry.EphemeralNIKCipher()
+	serve := func(f *fixture, opts registry.Options) {
+		f.svc = registry.NewService(pgstore.New(f.pool, pgstore.WithNIKCipher(nik)), opts)
+	}
+	bulk, single := &fixture{pool: pgtest.NewPool(t)}, &fixture{pool: pgtest.NewPool(t)}
+	serve(bulk, registry.Options{})
+	serve(single, registry.Options{})
+	for _, src := range []string{"dukcapil", "kemendikbud"} {
+		path := filepath.Join(dir, src+".csv")
+		bulkLoad(t, bulk, src, path, 200)
+		submitOneByOne(t, single, src, path)
+	}
+	serve(bulk, registry.Options{Survivorship: &later})
+	serve(single, registry.Options{Survivorship: &later})
+	path := filepath.Join(dir, "kemenkes.csv")
+	bulkLoad(t, bulk, "kemenkes", path, 200)
+	submitOneByOne(t, single, "kemenkes", path)
+	got, want := stateOf(t, bulk), stateOf(t, single)
+	sameState(t, "after a load under other rules", got, want)
+	// The earlier rules trusted no kemendikbud value: only golden records rebuilt under the later
+	// ones say so.
+	n := 0
+	for _, g := range got.golden {
+		if strings.Contains(g, "by trust:kemendikbud") && strings.Contains(g, "kemenkes/") {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no golden record the load touched was rebuilt under the later rules: the test shows nothing")
+	}
+}
+
 // TestBulkLoadIsIdempotent: loading the same file again writes nothing at all.
 func TestBulkLoadIsIdempotent(t *testing.T) {
 	t.Parallel()

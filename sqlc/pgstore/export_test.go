@@ -4,9 +4,11 @@ import "github.com/bangsa/registry/registry"
 
 // EncodeGolden and DecodeGolden expose the stored form of golden records to the migration tests.
 func EncodeGolden(nik *registry.NIKCipher, fields map[string]registry.GoldenValue) ([]byte, error) {
-	return codec{nik: nik}.sealGolden(fields)
+	return codec{nik: nik}.sealGolden(registry.GoldenRecord{Fields: fields})
 }
 
 func DecodeGolden(nik *registry.NIKCipher, b []byte) (map[string]registry.GoldenValue, error) {
-	return codec{nik: nik}.openGolden(b)
+	var g registry.GoldenRecord
+	err := codec{nik: nik}.openGolden(b, &g)
+	return g.Fields, err
 }

@@ -91,6 +91,7 @@ func (c codec) sourceRecord(r dbsqlc.SourceRecord) (registry.SourceRecord, error
 type storedGolden struct {
 	Records []goldenSource `json:"records"`
 	Groups  []goldenGroup  `json:"groups"`
+	Rules   string         `json:"rules,omitempty"` // GoldenRecord.Rules
 }
 
 type goldenSource struct {
@@ -107,11 +108,12 @@ type goldenGroup struct {
 	Fields map[string]string `json:"fields"`
 }
 
-// sealGolden encodes a golden record's fields with the NIK sealed. The encoding depends only on
-// the fields (records in ID order, groups by record and rule, fields by name), so an unchanged
+// sealGolden encodes a golden record's fields and rules with the NIK sealed. The encoding depends
+// only on them (records in ID order, groups by record and rule, fields by name), so an unchanged
 // golden record encodes the same.
-func (c codec) sealGolden(fields map[string]registry.GoldenValue) ([]byte, error) {
-	st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}}
+func (c codec) sealGolden(g registry.GoldenRecord) ([]byte, error) {
+	fields := g.Fields
+	st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}, Rules: g.Rules}
 	for _, v := range fields {
 		if !slices.ContainsFunc(st.Records, func(s goldenSource) bool { return s.RecordID == v.RecordID }) {
 			st.Records = append(st.Records, goldenSource{RecordID: v.RecordID, Source: v.Source, LocalID: v.LocalID, Since: v.Since})
@@ -179,7 +181,12 @@ func (st *storedGolden) appendJSON(b []byte) []byte {
 		}
 		b = append(b, "}}"...)
 	}
-	return append(b, "]}"...)
+	b = append(b, ']')
+	if st.Rules != "" {
+		b = append(b, `,"rules":`...)
+		b = appendJSONString(b, st.Rules)
+	}
+	return append(b, '}')
 }
 
 // appendJSONString appends s as encoding/json quotes it: printable ASCII other than the
@@ -197,15 +204,16 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func (c codec) openGolden(b []byte) (map[string]registry.GoldenValue, error) {
+// openGolden decodes a stored golden record's fields and rules into out.
+func (c codec) openGolden(b []byte, out *registry.GoldenRecord) error {
 	var st storedGolden
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, err
+		return err
 	}
 	fields := map[string]registry.GoldenValue{}
 	for _, g := range st.Groups {
 		if g.From < 0 || g.From >= len(st.Records) {
-			return nil, fmt.Errorf("golden field group names record %d of %d", g.From, len(st.Records))
+			return fmt.Errorf("golden field group names record %d of %d", g.From, len(st.Records))
 		}
 		src := st.Records[g.From]
 		for name, value := range g.Fields {
@@ -215,11 +223,12 @@ func (c codec) openGolden(b []byte) (map[string]registry.GoldenValue, error) {
 			if name == "nik" {
 				var err error
 				if v.Value, err = c.nik.Open(v.Value); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			fields[name] = v
 		}
 	}
-	return fields, nil
+	out.Fields, out.Rules = fields, st.Rules
+	return nil
 }

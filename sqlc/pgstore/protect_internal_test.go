@@ -25,6 +25,9 @@ func TestGoldenEncodingIsEncodingJSONs(t *testing.T) {
 	zones := []*time.Location{time.UTC, time.FixedZone("WIB", 7*3600), time.FixedZone("odd", -(3*3600 + 1800))}
 	for range 2000 {
 		st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}}
+		if rng.IntN(2) == 0 {
+			st.Rules = str()
+		}
 		for range rng.IntN(4) {
 			st.Records = append(st.Records, goldenSource{
 				RecordID: rng.Int64N(1 << 40), Source: str(), LocalID: str(),

@@ -206,14 +206,14 @@ func (t *tx) Golden(ctx context.Context, citizen uuid.UUID) (registry.GoldenReco
 		return registry.GoldenRecord{}, mapErr(err)
 	}
 	out := registry.GoldenRecord{CitizenID: g.CitizenID, Version: int(g.Version), UpdatedAt: g.UpdatedAt}
-	if out.Fields, err = t.openGolden(g.Fields); err != nil {
+	if err = t.openGolden(g.Fields, &out); err != nil {
 		return registry.GoldenRecord{}, fmt.Errorf("decode golden record: %w", err)
 	}
 	return out, nil
 }
 
 func (t *tx) SaveGolden(ctx context.Context, g registry.GoldenRecord) (bool, error) {
-	b, err := t.sealGolden(g.Fields)
+	b, err := t.sealGolden(g)
 	if err != nil {
 		return false, err
 	}

@@ -67,6 +67,13 @@ FROM links l
 JOIN source_records r ON r.id = l.record_id
 WHERE l.citizen_id = ANY (sqlc.arg(ids)::uuid[]) AND l.ended_at IS NULL;
 
+-- name: BulkGoldens :many
+-- The stored golden records of these citizens, each found through the primary key: a chunk's
+-- citizens are few against the table (written as ANY, the planner reads the whole table instead).
+SELECT g.citizen_id, g.fields, g.version, g.updated_at
+FROM unnest(sqlc.arg(ids)::uuid[]) AS u(id)
+JOIN golden_records g ON g.citizen_id = u.id;
+
 -- name: BulkReserveRecordIDs :many
 -- Record IDs for a chunk's new records, taken from the identity sequence before the chunk is
 -- written (COPY writes them like INSERT ... OVERRIDING SYSTEM VALUE). Increasing, so records

@@ -146,6 +146,46 @@ func (q *Queries) BulkGoldenUpsert(ctx context.Context, arg BulkGoldenUpsertPara
 	return items, nil
 }
 
+const bulkGoldens = `-- name: BulkGoldens :many
+SELECT g.citizen_id, g.fields, g.version, g.updated_at
+FROM unnest($1::uuid[]) AS u(id)
+JOIN golden_records g ON g.citizen_id = u.id
+`
+
+type BulkGoldensRow struct {
+	CitizenID uuid.UUID
+	Fields    []byte
+	Version   int32
+	UpdatedAt time.Time
+}
+
+// The stored golden records of these citizens, each found through the primary key: a chunk's
+// citizens are few against the table (written as ANY, the planner reads the whole table instead).
+func (q *Queries) BulkGoldens(ctx context.Context, ids []uuid.UUID) ([]BulkGoldensRow, error) {
+	rows, err := q.db.Query(ctx, bulkGoldens, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BulkGoldensRow
+	for rows.Next() {
+		var i BulkGoldensRow
+		if err := rows.Scan(
+			&i.CitizenID,
+			&i.Fields,
+			&i.Version,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const bulkIndexRecords = `-- name: BulkIndexRecords :many
 SELECT r.id, r.keys, l.citizen_id, r.normalized
 FROM source_records r
