@@ -60,9 +60,26 @@ type bulkRow struct {
 	openRev bool
 	oldKeys []string
 
+	// Set by prepare: r.keys' places in the chunk's keys.
+	keyRefs []int32
+
 	// Set by scoring: plausible candidates (probability at or above the review threshold), by
 	// record ID.
 	cands []bulkCand
+}
+
+// chunkKey is a blocking key as one chunk sees it, looked up in the index once rather than at
+// every row holding it: a national load holds millions of keys, and each lookup is a wait for
+// memory.
+type chunkKey struct {
+	name  string
+	hash  keyHash
+	limit int // keyLimit
+	// adds and rems are the positions in work of the rows that add it (their new keys) and of the
+	// updates that remove it (their old keys), ascending.
+	adds, rems []int32
+	// entry is the index's entry for the key once prepare read what the registry holds.
+	entry keyEntry
 }
 
 type bulkCand struct {
@@ -469,9 +486,9 @@ type chunkPlan struct {
 	// record a blocking key's registry postings may name (a new record's ID is new).
 	updated map[int64]int32
 
-	// Per key, the positions in work of the rows that add it (new keys) and of the updates that
-	// remove it (old keys), ascending.
-	adds, rems map[string][]int32
+	// keys are the blocking keys the chunk's rows hold or drop, each resolved once (a row's
+	// keyRefs point into it).
+	keys []chunkKey
 
 	// Decisions, by position.
 	citizen []uuid.UUID
@@ -518,14 +535,27 @@ func (p *chunkPlan) lap(phase string) {
 // keys can make a candidate.
 func (p *chunkPlan) prepare(ctx context.Context) error {
 	l, idx := p.l, p.l.idx
-	p.adds, p.rems = map[string][]int32{}, map[string][]int32{}
+	refs := map[string]int32{}
+	ref := func(k string) int32 {
+		j, ok := refs[k]
+		if !ok {
+			j = int32(len(p.keys))
+			refs[k] = j
+			p.keys = append(p.keys, chunkKey{name: k, hash: idx.hash(k), limit: l.keyLimit(k)})
+		}
+		return j
+	}
 	for i := range p.work {
 		r := &p.work[i]
-		for _, k := range r.keys {
-			p.adds[k] = append(p.adds[k], int32(i))
+		r.keyRefs = make([]int32, len(r.keys))
+		for j, k := range r.keys {
+			r.keyRefs[j] = ref(k)
+			ck := &p.keys[r.keyRefs[j]]
+			ck.adds = append(ck.adds, int32(i))
 		}
 		for _, k := range r.oldKeys {
-			p.rems[k] = append(p.rems[k], int32(i))
+			ck := &p.keys[ref(k)]
+			ck.rems = append(ck.rems, int32(i))
 		}
 	}
 	if idx.whole {
@@ -535,28 +565,21 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 	}
 	var keys []string
 	var limits []int
-	need := func(k string) {
-		rem := len(p.rems[k])
-		e, ok := idx.key(k)
+	for i := range p.keys {
+		ck := &p.keys[i]
+		rem := len(ck.rems)
+		e, ok := idx.keys[ck.hash]
+		ck.entry = e
 		if !ok && idx.whole {
-			return // held by no record
+			continue // held by no record
 		}
 		// A truncated key is known to stay over the cap unless this chunk's updates drop
 		// enough of its records; then its exact records are needed after all.
-		limit := l.keyLimit(k)
-		if ok && (!e.truncated || int(e.count)-rem > limit) {
-			return
+		if ok && (!e.truncated || int(e.count)-rem > ck.limit) {
+			continue
 		}
-		keys = append(keys, k)
-		limits = append(limits, limit+1+rem)
-	}
-	for k := range p.adds {
-		need(k)
-	}
-	for k := range p.rems {
-		if _, dup := p.adds[k]; !dup {
-			need(k)
-		}
+		keys = append(keys, ck.name)
+		limits = append(limits, ck.limit+1+rem)
 	}
 	if len(keys) > 0 {
 		postings, err := l.bs.KeyPostings(ctx, keys, limits)
@@ -566,15 +589,18 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 		for i, k := range keys {
 			ids := postings[k]
 			idx.setKey(k, ids, len(ids), len(ids) >= limits[i])
+			ck := &p.keys[refs[k]]
+			ck.entry = idx.keys[ck.hash]
 		}
 	}
 	// Records that a usable key may offer as candidates and that are not in memory yet.
 	missing := map[int64]bool{}
 	var one [1]int32
-	for k := range p.adds {
-		e, _ := idx.key(k)
-		if e.truncated || int(e.count)-len(p.rems[k]) > l.keyLimit(k) {
-			continue // over the cap at every row of this chunk
+	for i := range p.keys {
+		ck := &p.keys[i]
+		e := ck.entry
+		if len(ck.adds) == 0 || e.truncated || int(e.count)-len(ck.rems) > ck.limit {
+			continue // no row holds it, or over the cap at every row of this chunk
 		}
 		for _, s := range idx.postings(e, &one) {
 			if k := &idx.known[s]; !k.read() {
@@ -634,7 +660,7 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 				idx.learn(r.ID, &r.Normalized, r.CitizenID)
 			}
 			for _, k := range r.Keys {
-				idx.addPosting(k, r.ID, l.keyLimit(k))
+				idx.addPosting(idx.hash(k), r.ID, l.keyLimit(k))
 			}
 			idx.seen = r.ID
 		}
@@ -692,7 +718,7 @@ func (l *bulkLoader) meetOthers(ctx context.Context) error {
 	}
 	for _, id := range others {
 		for _, k := range keys[id] {
-			idx.addPosting(k, id, l.keyLimit(k))
+			idx.addPosting(idx.hash(k), id, l.keyLimit(k))
 		}
 	}
 	for i := range recs {
@@ -749,10 +775,10 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	s.nextRow()
 	cands := s.cands[:0]
 	var one [1]int32
-	for _, k := range r.keys {
-		e, _ := idx.key(k)
-		adds, rems := p.adds[k], p.rems[k]
-		if e.truncated || int(e.count)-countUpTo(rems, i)+countUpTo(adds, i) > l.keyLimit(k) {
+	for _, ref := range r.keyRefs {
+		ck := &p.keys[ref]
+		e, adds := ck.entry, ck.adds
+		if e.truncated || int(e.count)-countUpTo(ck.rems, i)+countUpTo(adds, i) > ck.limit {
 			continue // too unselective at this row: the submit path skips it too
 		}
 		for _, slot := range idx.postings(e, &one) {
@@ -1563,8 +1589,9 @@ func (p *chunkPlan) apply() {
 	for i := range p.work {
 		r := &p.work[i]
 		idx.learn(r.id, &r.norm, p.citizen[i])
-		for _, k := range r.keys {
-			idx.addPosting(k, r.id, l.keyLimit(k))
+		for _, ref := range r.keyRefs {
+			ck := &p.keys[ref]
+			idx.addPosting(ck.hash, r.id, ck.limit)
 		}
 	}
 	for retired, survivor := range p.merged {

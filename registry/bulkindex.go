@@ -150,11 +150,11 @@ func (idx *bulkIndex) slot(id int64) int32 {
 	return s
 }
 
-// addPosting records that record id now holds k, which the index has. A key far over its limit
-// keeps its count only: an update that brings it back under makes prepare read it again.
-func (idx *bulkIndex) addPosting(k string, id int64, limit int) {
+// addPosting records that record id now holds the key of hash h, which the index has. A key far
+// over its limit keeps its count only: an update that brings it back under makes prepare read it
+// again.
+func (idx *bulkIndex) addPosting(h keyHash, id int64, limit int) {
 	s := idx.slot(id)
-	h := idx.hash(k)
 	e, ok := idx.keys[h]
 	if !ok {
 		idx.bytes += keyBytes

@@ -46,10 +46,10 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 	}
 	idx.setKey("id:1", nil, 0, false)
 	check("read from an empty registry", nil, 0, false)
-	idx.addPosting("id:1", 10, 5)
+	idx.addPosting(idx.hash("id:1"), 10, 5)
 	check("one record", []int64{10}, 1, false)
-	idx.addPosting("id:1", 11, 5)
-	idx.addPosting("id:1", 12, 5)
+	idx.addPosting(idx.hash("id:1"), 11, 5)
+	idx.addPosting(idx.hash("id:1"), 12, 5)
 	check("three records", []int64{10, 11, 12}, 3, false)
 	idx.removePosting("id:1", 11)
 	check("one removed", []int64{10, 12}, 2, false)
@@ -57,10 +57,10 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 	idx.removePosting("id:1", 12)
 	check("all removed", nil, 0, false)
 	for id := range int64(12) {
-		idx.addPosting("id:1", 100+id, 5)
+		idx.addPosting(idx.hash("id:1"), 100+id, 5)
 	}
 	check("at twice the limit and one", []int64{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111}, 12, false)
-	idx.addPosting("id:1", 200, 5)
+	idx.addPosting(idx.hash("id:1"), 200, 5)
 	check("past twice the limit and one", nil, 13, true)
 	idx.removePosting("id:1", 200)
 	check("a truncated key keeps counting", nil, 12, true)
@@ -159,7 +159,7 @@ func BenchmarkBulkIndexMemory(b *testing.B) {
 				if _, ok := idx.key(k); !ok {
 					idx.setKey(k, nil, 0, false)
 				}
-				idx.addPosting(k, id, 100)
+				idx.addPosting(idx.hash(k), id, 100)
 			}
 		}
 		runtime.GC()
