@@ -649,11 +649,36 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 		return nil
 	}
 	idx, t0 := l.idx, time.Now()
-	for {
-		recs, err := l.bs.IndexRecords(ctx, idx.seen, recordsPage)
-		if err != nil {
-			return fmt.Errorf("read the registry's records: %w", err)
+	// Each page is read while the one before is indexed, so that the database's work and the
+	// loader's overlap.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type page struct {
+		recs []IndexedRecord
+		err  error
+	}
+	pages := make(chan page, 1)
+	after := idx.seen
+	go func() {
+		defer close(pages)
+		for {
+			recs, err := l.bs.IndexRecords(ctx, after, recordsPage)
+			select {
+			case pages <- page{recs, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(recs) < recordsPage {
+				return
+			}
+			after = recs[len(recs)-1].ID
 		}
+	}()
+	for pg := range pages {
+		if pg.err != nil {
+			return fmt.Errorf("read the registry's records: %w", pg.err)
+		}
+		recs := pg.recs
 		for i := range recs {
 			r := &recs[i]
 			if r.CitizenID != uuid.Nil {
@@ -669,9 +694,6 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 				"load_id", l.job, "records", len(idx.known), "index_mib", idx.bytes>>20)
 			l.idx = newBulkIndex()
 			return nil
-		}
-		if len(recs) < recordsPage {
-			break
 		}
 	}
 	idx.whole = true
@@ -1046,9 +1068,7 @@ func (p *chunkPlan) emit(kind string, citizen uuid.UUID, record int64, data any)
 }
 
 func (p *chunkPlan) emitLinked(r *bulkRow, l Link) {
-	p.emit(EventRecordLinked, l.CitizenID, r.id, map[string]any{
-		"source": p.l.source, "local_id": r.localID, "kind": l.Kind, "score": l.Score, "model_version": l.ModelVersion,
-	})
+	p.emit(EventRecordLinked, l.CitizenID, r.id, linkedData(p.l.source, r.localID, l))
 }
 
 // decideRow is work.run for one row, on the chunk's plan instead of a transaction.
@@ -1438,12 +1458,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	}
 	for _, g := range slices.Concat(fresh, existing) {
 		if p.newCitizen[g.CitizenID] || isChanged[g.CitizenID] {
-			fields := make([]string, 0, len(g.Fields))
-			for f := range g.Fields {
-				fields = append(fields, f)
-			}
-			sort.Strings(fields)
-			p.emit(EventGoldenChanged, g.CitizenID, 0, map[string]any{"fields": fields})
+			p.emit(EventGoldenChanged, g.CitizenID, 0, goldenChangedData(g))
 		}
 	}
 	if err := tx.AppendEvents(ctx, p.events); err != nil {

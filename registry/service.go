@@ -371,10 +371,36 @@ func (w *work) linkTo(ctx context.Context, rec SourceRecord, current *Link, targ
 }
 
 func (w *work) emitLinked(rec SourceRecord, l Link) {
-	w.emit(EventRecordLinked, l.CitizenID, rec.ID, map[string]any{
-		"source": rec.Source, "local_id": rec.LocalID, "kind": l.Kind, "score": l.Score, "model_version": l.ModelVersion,
-		"reason": l.Reason,
-	})
+	w.emit(EventRecordLinked, l.CitizenID, rec.ID, linkedData(rec.Source, rec.LocalID, l))
+}
+
+// recordLinked is a record.linked event's data, with goldenChanged the data of the events a bulk
+// load writes for nearly every row: typed, they encode without sorting a map's keys.
+type recordLinked struct {
+	Kind         LinkKind `json:"kind"`
+	LocalID      string   `json:"local_id"`
+	ModelVersion string   `json:"model_version"`
+	Reason       string   `json:"reason"`
+	Score        float64  `json:"score"`
+	Source       string   `json:"source"`
+}
+
+func linkedData(source, localID string, l Link) recordLinked {
+	return recordLinked{Kind: l.Kind, LocalID: localID, ModelVersion: l.ModelVersion, Reason: l.Reason, Score: l.Score, Source: source}
+}
+
+// goldenChanged is a golden.changed event's data: the golden record's fields, by name.
+type goldenChanged struct {
+	Fields []string `json:"fields"`
+}
+
+func goldenChangedData(g GoldenRecord) goldenChanged {
+	fields := make([]string, 0, len(g.Fields))
+	for f := range g.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	return goldenChanged{Fields: fields}
 }
 
 func (w *work) unlink(ctx context.Context, rec SourceRecord, from uuid.UUID) error {
@@ -448,12 +474,7 @@ func (w *work) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
 		return err
 	}
 	if changed {
-		fields := make([]string, 0, len(g.Fields))
-		for f := range g.Fields {
-			fields = append(fields, f)
-		}
-		sort.Strings(fields)
-		w.emit(EventGoldenChanged, citizen, 0, map[string]any{"fields": fields})
+		w.emit(EventGoldenChanged, citizen, 0, goldenChangedData(g))
 	}
 	return nil
 }
