@@ -210,19 +210,19 @@ func (c *claim) Release() {
 func (b bulkStore) IndexKeys(keys []string) []string { return b.s.indexKeys(keys) }
 
 func (b bulkStore) ExistingRecords(ctx context.Context, source string, localIDs []string) ([]registry.ExistingRecord, error) {
-	var out []registry.ExistingRecord
-	for part := range chunked(localIDs) {
-		rows, err := b.s.q.BulkRecordsByLocalID(ctx, dbsqlc.BulkRecordsByLocalIDParams{Source: source, LocalIds: part})
-		if err != nil {
-			return nil, mapErr(err)
+	rows, err := queryParts(ctx, localIDs, func(ctx context.Context, part []string) ([]dbsqlc.BulkRecordsByLocalIDRow, error) {
+		return b.s.q.BulkRecordsByLocalID(ctx, dbsqlc.BulkRecordsByLocalIDParams{Source: source, LocalIds: part})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]registry.ExistingRecord, 0, len(rows))
+	for _, r := range rows {
+		e := registry.ExistingRecord{ID: r.ID, LocalID: r.LocalID, Version: int(r.Version), ContentHash: r.ContentHash, OpenReview: r.OpenReview}
+		if r.CitizenID.Valid {
+			e.Link = registry.Link{RecordID: r.ID, CitizenID: r.CitizenID.UUID, Kind: registry.LinkKind(r.LinkKind.String), Score: r.LinkScore.Float64}
 		}
-		for _, r := range rows {
-			e := registry.ExistingRecord{ID: r.ID, LocalID: r.LocalID, Version: int(r.Version), ContentHash: r.ContentHash, OpenReview: r.OpenReview}
-			if r.CitizenID.Valid {
-				e.Link = registry.Link{RecordID: r.ID, CitizenID: r.CitizenID.UUID, Kind: registry.LinkKind(r.LinkKind.String), Score: r.LinkScore.Float64}
-			}
-			out = append(out, e)
-		}
+		out = append(out, e)
 	}
 	return out, nil
 }
@@ -247,16 +247,12 @@ func (b bulkStore) KeyPostings(ctx context.Context, keys []string, limits []int)
 }
 
 func (b bulkStore) MatchingRecords(ctx context.Context, ids []int64) ([]registry.MatchingRecord, error) {
-	var rows []dbsqlc.BulkMatchingRecordsRow
-	for part := range chunked(ids) {
-		r, err := b.s.q.BulkMatchingRecords(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		rows = append(rows, r...)
+	rows, err := queryParts(ctx, ids, b.s.q.BulkMatchingRecords)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]registry.MatchingRecord, len(rows))
-	err := parallel(len(rows), func(i int) (err error) {
+	err = parallel(len(rows), func(i int) (err error) {
 		out[i], err = b.s.matchingRecord(rows[i].ID, rows[i].CitizenID, rows[i].Normalized)
 		return err
 	})
@@ -300,53 +296,47 @@ func (b bulkStore) IndexRecords(ctx context.Context, after int64, limit int) ([]
 }
 
 func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error) {
-	out := make(map[int64][]string, len(ids))
-	for part := range chunked(ids) {
-		rows, err := b.s.q.BulkRecordKeys(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		for _, r := range rows {
-			out[r.ID] = r.Keys
-		}
+	rows, err := queryParts(ctx, ids, b.s.q.BulkRecordKeys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Keys
 	}
 	return out, nil
 }
 
 func (b bulkStore) CitizenRecordCounts(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]int, error) {
-	out := make(map[uuid.UUID]int, len(citizens))
-	for part := range chunked(citizens) {
-		rows, err := b.s.q.BulkCitizenRecordCounts(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		for _, r := range rows {
-			out[r.CitizenID] = int(r.Records)
-		}
+	rows, err := queryParts(ctx, citizens, b.s.q.BulkCitizenRecordCounts)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]int, len(rows))
+	for _, r := range rows {
+		out[r.CitizenID] = int(r.Records)
 	}
 	return out, nil
 }
 
 func (b bulkStore) OpenReviews(ctx context.Context, records []int64) ([]registry.Review, error) {
-	var out []registry.Review
+	rows, err := queryParts(ctx, records, b.s.q.BulkOpenReviews)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]registry.Review, 0, len(rows))
 	var cands []uuid.UUID
-	for part := range chunked(records) {
-		rows, err := b.s.q.BulkOpenReviews(ctx, part)
+	for _, r := range rows {
+		rv, err := review(r)
 		if err != nil {
-			return nil, mapErr(err)
+			return nil, err
 		}
-		for _, r := range rows {
-			rv, err := review(r)
-			if err != nil {
-				return nil, err
+		for _, c := range rv.Candidates {
+			if id, err := uuid.Parse(c.ID); err == nil {
+				cands = append(cands, id)
 			}
-			for _, c := range rv.Candidates {
-				if id, err := uuid.Parse(c.ID); err == nil {
-					cands = append(cands, id)
-				}
-			}
-			out = append(out, rv)
 		}
+		out = append(out, rv)
 	}
 	survivor, err := survivors(ctx, b.s.q, cands)
 	if err != nil {
@@ -365,15 +355,13 @@ func (b bulkStore) OpenReviews(ctx context.Context, records []int64) ([]registry
 }
 
 func (b bulkStore) Distinctions(ctx context.Context, citizens []uuid.UUID) ([][2]uuid.UUID, error) {
-	var out [][2]uuid.UUID
-	for part := range chunked(citizens) {
-		rows, err := b.s.q.DistinctionsAmong(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		for _, r := range rows {
-			out = append(out, [2]uuid.UUID{r.A, r.B})
-		}
+	rows, err := queryParts(ctx, citizens, b.s.q.DistinctionsAmong)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]uuid.UUID, len(rows))
+	for i, r := range rows {
+		out[i] = [2]uuid.UUID{r.A, r.B}
 	}
 	return out, nil
 }
@@ -426,16 +414,12 @@ func (t *bulkTx) Tx() registry.Tx { return &tx{codec: t.codec, q: t.q} }
 func (t *bulkTx) Stamp(at time.Time) { t.now = at }
 
 func (t *bulkTx) CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]registry.SourceRecord, error) {
-	var rows []dbsqlc.BulkCitizenRecordsRow
-	for part := range chunked(citizens) {
-		r, err := t.q.BulkCitizenRecords(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		rows = append(rows, r...)
+	rows, err := queryParts(ctx, citizens, t.q.BulkCitizenRecords)
+	if err != nil {
+		return nil, err
 	}
 	recs := make([]registry.SourceRecord, len(rows))
-	err := parallel(len(rows), func(i int) error {
+	err = parallel(len(rows), func(i int) error {
 		r := &rows[i]
 		rec := registry.SourceRecord{ID: r.ID, Source: r.Source, LocalID: r.LocalID, UpdatedAt: r.UpdatedAt}
 		rec.Normalized.BirthDate, rec.Normalized.Sex = r.BirthDate, r.Sex
@@ -463,16 +447,12 @@ func (t *bulkTx) CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[
 }
 
 func (t *bulkTx) Goldens(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]registry.GoldenRecord, error) {
-	var rows []dbsqlc.BulkGoldensRow
-	for part := range chunked(citizens) {
-		r, err := t.q.BulkGoldens(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		rows = append(rows, r...)
+	rows, err := queryParts(ctx, citizens, t.q.BulkGoldens)
+	if err != nil {
+		return nil, err
 	}
 	gs := make([]registry.GoldenRecord, len(rows))
-	err := parallel(len(rows), func(i int) error {
+	err = parallel(len(rows), func(i int) error {
 		r := &rows[i]
 		gs[i] = registry.GoldenRecord{CitizenID: r.CitizenID, Version: int(r.Version), UpdatedAt: r.UpdatedAt}
 		if err := t.openGolden(r.Fields, &gs[i]); err != nil {
@@ -767,6 +747,20 @@ func (t *bulkTx) AppendEvents(ctx context.Context, events []registry.Event) erro
 }
 
 // chunked yields s in parts of at most maxArray elements.
+// queryParts runs a query taking an array of keys over keys in parts (see chunked) and returns
+// all the rows it gave.
+func queryParts[K, R any](ctx context.Context, keys []K, query func(context.Context, []K) ([]R, error)) ([]R, error) {
+	var out []R
+	for part := range chunked(keys) {
+		rows, err := query(ctx, part)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
 func chunked[T any](s []T) func(yield func([]T) bool) {
 	return func(yield func([]T) bool) {
 		for start := 0; start < len(s); start += maxArray {

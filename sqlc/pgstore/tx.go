@@ -173,15 +173,13 @@ func (t *tx) Survivors(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid
 
 // survivors maps each of ids to the active survivor its merged_into chain leads to.
 func survivors(ctx context.Context, q *dbsqlc.Queries, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
-	out := make(map[uuid.UUID]uuid.UUID, len(ids))
-	for part := range chunked(ids) {
-		rows, err := q.CitizenSurvivors(ctx, part)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		for _, r := range rows {
-			out[r.Start] = r.Survivor
-		}
+	rows, err := queryParts(ctx, ids, q.CitizenSurvivors)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]uuid.UUID, len(rows))
+	for _, r := range rows {
+		out[r.Start] = r.Survivor
 	}
 	return out, nil
 }
