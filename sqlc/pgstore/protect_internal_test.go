@@ -17,18 +17,21 @@ import (
 var tricky = []string{"", "Siti", "RAHAYU", "3273054107900001", "Jl. Merdeka No. 5, RT 01/RW 02", "a\"b", `c\d`,
 	"<b>&amp;</b>", "tab\there", "line\nbreak", "nul\x00", "del\x7f", "é", "Đặng", "محمد", "\u2028", "\xff\xfe", "😀"}
 
+// trickyString is up to n-1 of the tricky strings, joined.
+func trickyString(rng *rand.Rand, n int) string {
+	var b []byte
+	for range rng.IntN(n) {
+		b = append(b, tricky[rng.IntN(len(tricky))]...)
+	}
+	return string(b)
+}
+
 // TestRecordEncodingIsEncodingJSONs: the hand-written encodings of a record's raw and normalised
 // forms give encoding/json's bytes. Every field of both types gets a random value (empty or not),
 // so a field added to either type and not to its encoder fails the test.
 func TestRecordEncodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	str := func() string {
-		var b []byte
-		for range rng.IntN(3) {
-			b = append(b, tricky[rng.IntN(len(tricky))]...)
-		}
-		return string(b)
-	}
+	str := func() string { return trickyString(rng, 3) }
 	fill := func(v reflect.Value) {
 		for i := range v.NumField() {
 			f := v.Field(i)
@@ -76,13 +79,7 @@ func TestRecordEncodingIsEncodingJSONs(t *testing.T) {
 // and precision), so stored golden records compare equal as text when unchanged.
 func TestGoldenEncodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	str := func() string {
-		var b []byte
-		for range rng.IntN(4) {
-			b = append(b, tricky[rng.IntN(len(tricky))]...)
-		}
-		return string(b)
-	}
+	str := func() string { return trickyString(rng, 4) }
 	zones := []*time.Location{time.UTC, time.FixedZone("WIB", 7*3600), time.FixedZone("odd", -(3*3600 + 1800))}
 	for range 2000 {
 		st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}}
