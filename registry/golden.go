@@ -87,30 +87,24 @@ func (s Survivorship) order(field string) []string {
 
 // BuildGolden computes a citizen's golden record from its linked records. Fields a record
 // flagged as unusable (an impossible date, a malformed NIK) never win. The result depends only on
-// the records, not on their order, so every process computes the same golden record.
+// the records, not on their order (each field's winner is the least value by beats' order), so
+// every process computes the same golden record.
 func (s Survivorship) BuildGolden(citizen uuid.UUID, records []SourceRecord) GoldenRecord {
-	recs := slices.Clone(records)
-	// Most recent first; record ID breaks ties so the choice is deterministic.
-	sort.Slice(recs, func(i, j int) bool {
-		if !recs[i].UpdatedAt.Equal(recs[j].UpdatedAt) {
-			return recs[i].UpdatedAt.After(recs[j].UpdatedAt)
-		}
-		return recs[i].ID > recs[j].ID
-	})
 	g := GoldenRecord{CitizenID: citizen, Fields: map[string]GoldenValue{}, Rules: s.String()}
 	for _, field := range PersonFields {
 		trust := s.order(field)
-		best, bestRank := -1, len(trust)+1
-		for i, r := range recs {
+		best, bestRank := -1, 0
+		for i, r := range records {
 			if r.Raw.Field(field) == "" || flagged(r, field) {
 				continue
 			}
-			if rank := rankOf(trust, r.Source); rank < bestRank {
+			rank := rankOf(trust, r.Source)
+			if best < 0 || beats(rank, r.UpdatedAt, r.ID, bestRank, records[best].UpdatedAt, records[best].ID) {
 				best, bestRank = i, rank
 			}
 		}
 		if best >= 0 {
-			g.Fields[field] = goldenValue(recs[best], field, bestRank < len(trust))
+			g.Fields[field] = goldenValue(records[best], field, bestRank < len(trust))
 		}
 	}
 	return g
