@@ -1,6 +1,9 @@
 package matching
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // jaroWinkler returns the Jaro-Winkler similarity of a and b (prefix scale
 // 0.1, prefix up to 4, boost above Jaro 0.7, as in Winkler 1990 and
@@ -20,11 +23,12 @@ func jaroWinkler(a, b string) float64 {
 		b = b[:maxJWBytes]
 	}
 	if isASCII(a) && isASCII(b) {
-		return jaroWinklerBytes(a, b)
+		// The strings' own bytes, which jaroWinklerOf only reads: no copy.
+		return jaroWinklerOf(unsafe.Slice(unsafe.StringData(a), len(a)), unsafe.Slice(unsafe.StringData(b), len(b)))
 	}
 	var ba, bb [64]rune
 	ra, rb := toRunes(a, ba[:0]), toRunes(b, bb[:0])
-	return jaroWinklerRunes(ra, rb)
+	return jaroWinklerOf(ra, rb)
 }
 
 // maxJWBytes bounds the input of jaroWinkler; longer strings are compared
@@ -48,69 +52,8 @@ func toRunes(s string, buf []rune) []rune {
 	return buf
 }
 
-func jaroWinklerBytes(a, b string) float64 {
-	la, lb := len(a), len(b)
-	if la == 0 || lb == 0 {
-		return 0
-	}
-	window := max(la, lb)/2 - 1
-	if window < 0 {
-		window = 0
-	}
-	var fa, fb [64]bool
-	var matchA, matchB []bool
-	if la <= 64 && lb <= 64 {
-		matchA, matchB = fa[:la], fb[:lb]
-	} else {
-		matchA, matchB = make([]bool, la), make([]bool, lb)
-	}
-	m := 0
-	for i := 0; i < la; i++ {
-		lo, hi := i-window, i+window+1
-		if lo < 0 {
-			lo = 0
-		}
-		if hi > lb {
-			hi = lb
-		}
-		c := a[i]
-		for j := lo; j < hi; j++ {
-			if !matchB[j] && b[j] == c {
-				matchA[i], matchB[j] = true, true
-				m++
-				break
-			}
-		}
-	}
-	if m == 0 {
-		return 0
-	}
-	t, j := 0, 0
-	for i := 0; i < la; i++ {
-		if !matchA[i] {
-			continue
-		}
-		for !matchB[j] {
-			j++
-		}
-		if a[i] != b[j] {
-			t++
-		}
-		j++
-	}
-	fm := float64(m)
-	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(t/2))/fm) / 3
-	if jaro <= 0.7 {
-		return jaro
-	}
-	p := 0
-	for p < 4 && p < la && p < lb && a[p] == b[p] {
-		p++
-	}
-	return jaro + 0.1*float64(p)*(1-jaro)
-}
-
-func jaroWinklerRunes(a, b []rune) float64 {
+// jaroWinklerOf is jaroWinkler over characters: the bytes of ASCII text, the runes of any other.
+func jaroWinklerOf[C byte | rune](a, b []C) float64 {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
 		return 0
