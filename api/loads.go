@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -226,18 +223,14 @@ func (s *server) loadRejects(ctx context.Context, in *loadRejectsInput) (*loadRe
 	if len(job.Header) == 0 {
 		out.ContentType = "application/x-ndjson"
 		for _, r := range rejects {
-			buf.Write(ndjsonReject(r))
+			buf.Write(r.NDJSON())
 		}
 	} else {
 		out.ContentType = "text/csv; charset=utf-8"
 		w := csv.NewWriter(&buf)
-		w.Write(append(append([]string{}, job.Header...), registry.RejectPrefix+"line", registry.RejectPrefix+"reason"))
+		w.Write(registry.RejectsHeader(job.Header))
 		for _, r := range rejects {
-			fields := append([]string{}, r.Fields...)
-			for len(fields) < len(job.Header) {
-				fields = append(fields, "")
-			}
-			w.Write(append(fields, strconv.Itoa(r.Line), r.Reason))
+			w.Write(r.CSVRow(len(job.Header)))
 		}
 		w.Flush()
 	}
@@ -246,26 +239,4 @@ func (s *server) loadRejects(ctx context.Context, in *loadRejectsInput) (*loadRe
 	}
 	out.Body = buf.Bytes()
 	return out, nil
-}
-
-// ndjsonReject is a rejected NDJSON line with reject_line and reject_reason added (or, when the
-// line is not a JSON object, the line kept as reject_raw).
-func ndjsonReject(r registry.Reject) []byte {
-	raw := ""
-	if len(r.Fields) > 0 {
-		raw = r.Fields[0]
-	}
-	var obj map[string]any
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	if dec.Decode(&obj) != nil || obj == nil {
-		obj = map[string]any{registry.RejectPrefix + "raw": raw}
-	}
-	obj[registry.RejectPrefix+"line"] = r.Line
-	obj[registry.RejectPrefix+"reason"] = r.Reason
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(obj)
-	return buf.Bytes()
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,6 +62,42 @@ type Reject struct {
 	Header []string
 	Fields []string
 	Reason string
+}
+
+// RejectsHeader is the header of a CSV rejects file for an input with these columns: the
+// columns, then reject_line and reject_reason.
+func RejectsHeader(columns []string) []string {
+	return append(slices.Clip(columns), RejectPrefix+"line", RejectPrefix+"reason")
+}
+
+// CSVRow is r as a row of a CSV rejects file under RejectsHeader of columns columns: its
+// fields, padded to them, then its line and reason.
+func (r Reject) CSVRow(columns int) []string {
+	row := make([]string, max(columns, len(r.Fields)), max(columns, len(r.Fields))+2)
+	copy(row, r.Fields)
+	return append(row, strconv.Itoa(r.Line), r.Reason)
+}
+
+// NDJSON is r as a line of an NDJSON rejects file: the rejected object with reject_line and
+// reject_reason added, or, when the line is not a JSON object, the line kept as reject_raw.
+func (r Reject) NDJSON() []byte {
+	raw := ""
+	if len(r.Fields) > 0 {
+		raw = r.Fields[0]
+	}
+	var obj map[string]any
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&obj) != nil || obj == nil {
+		obj = map[string]any{RejectPrefix + "raw": raw}
+	}
+	obj[RejectPrefix+"line"] = r.Line
+	obj[RejectPrefix+"reason"] = r.Reason
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(obj) // a map of strings, numbers and what a JSON decoder made: always encodes
+	return buf.Bytes()
 }
 
 // LoadOptions tune a load.

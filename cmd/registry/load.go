@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -240,41 +239,15 @@ func (r *rejectsFile) write(rej registry.Reject) error {
 		r.f, r.bw = f, bufio.NewWriterSize(f, 1<<16)
 		if !ndjson {
 			r.w = csv.NewWriter(r.bw)
-			r.w.Write(append(append([]string{}, rej.Header...), registry.RejectPrefix+"line", registry.RejectPrefix+"reason"))
+			r.w.Write(registry.RejectsHeader(rej.Header))
 		}
 	}
 	r.written++
 	if ndjson {
-		return r.writeJSON(rej)
-	}
-	fields := append([]string{}, rej.Fields...)
-	for len(fields) < len(rej.Header) {
-		fields = append(fields, "")
-	}
-	return r.w.Write(append(fields, strconv.Itoa(rej.Line), rej.Reason))
-}
-
-func (r *rejectsFile) writeJSON(rej registry.Reject) error {
-	raw := ""
-	if len(rej.Fields) > 0 {
-		raw = rej.Fields[0]
-	}
-	var obj map[string]any
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	if dec.Decode(&obj) != nil || obj == nil {
-		obj = map[string]any{registry.RejectPrefix + "raw": raw}
-	}
-	obj[registry.RejectPrefix+"line"] = rej.Line
-	obj[registry.RejectPrefix+"reason"] = rej.Reason
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(obj); err != nil {
+		_, err := r.bw.Write(rej.NDJSON())
 		return err
 	}
-	_, err := r.bw.Write(buf.Bytes())
-	return err
+	return r.w.Write(rej.CSVRow(len(rej.Header)))
 }
 
 func (r *rejectsFile) close() error {
