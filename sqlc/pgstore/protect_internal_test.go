@@ -32,28 +32,7 @@ func trickyString(rng *rand.Rand, n int) string {
 func TestRecordEncodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	str := func() string { return trickyString(rng, 3) }
-	fill := func(v reflect.Value) {
-		for i := range v.NumField() {
-			f := v.Field(i)
-			switch f.Kind() {
-			case reflect.String:
-				f.SetString(str())
-			case reflect.Bool:
-				f.SetBool(rng.IntN(2) == 0)
-			case reflect.Slice:
-				n := rng.IntN(4) - 1 // nil, empty or up to two words
-				if n >= 0 {
-					words := make([]string, n)
-					for j := range words {
-						words[j] = str()
-					}
-					f.Set(reflect.ValueOf(words))
-				}
-			default:
-				t.Fatalf("%s.%s: a %s field the test cannot fill", v.Type(), v.Type().Field(i).Name, f.Kind())
-			}
-		}
-	}
+	fill := func(v reflect.Value) { fillRandom(t, rng, v, str) }
 	for range 3000 {
 		var p registry.Person
 		var n matching.Normalized
@@ -74,31 +53,184 @@ func TestRecordEncodingIsEncodingJSONs(t *testing.T) {
 	}
 }
 
+// fillRandom gives every field of the struct v a random value, empty or not, its strings made by
+// str: a field added to the type and not to its encoder or decoder makes their tests fail.
+func fillRandom(t testing.TB, rng *rand.Rand, v reflect.Value, str func() string) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(str())
+		case reflect.Bool:
+			f.SetBool(rng.IntN(2) == 0)
+		case reflect.Slice:
+			n := rng.IntN(4) - 1 // nil, empty or up to two words
+			if n >= 0 {
+				words := make([]string, n)
+				for j := range words {
+					words[j] = str()
+				}
+				f.Set(reflect.ValueOf(words))
+			}
+		default:
+			t.Fatalf("%s.%s: a %s field the test cannot fill", v.Type(), v.Type().Field(i).Name, f.Kind())
+		}
+	}
+}
+
+// plainString is a string of the kinds nearly every stored value is: nothing to escape.
+func plainString(rng *rand.Rand) string {
+	return []string{"", "Siti", "3273054107900001", "Jl. Merdeka No. 5", "é", "Đặng", "😀"}[rng.IntN(7)]
+}
+
+// TestNormalizedDecodingIsEncodingJSONs: decodeNormalized gives json.Unmarshal's result for
+// normalised records of the registry's own encoding, read directly when nothing needs unescaping,
+// for the same laid out otherwise, and for damaged ones (FuzzDecodeNormalized tries any bytes).
+func TestNormalizedDecodingIsEncodingJSONs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	tricky := func() string { return trickyString(rng, 3) }
+	plain := func() string { return plainString(rng) }
+	direct := 0
+	for i := range 3000 {
+		var n matching.Normalized
+		if i%2 == 0 {
+			fillRandom(t, rng, reflect.ValueOf(&n).Elem(), plain)
+		} else {
+			fillRandom(t, rng, reflect.ValueOf(&n).Elem(), tricky)
+		}
+		enc := appendNormalizedJSON(nil, &n)
+		var got matching.Normalized
+		if (&jsonCursor{b: enc, ok: true}).normalized(&got) {
+			direct++
+		}
+		for _, b := range decodingCases(rng, enc) {
+			checkDecodeNormalized(t, b)
+		}
+	}
+	if direct < 1500 {
+		t.Errorf("%d of 3000 records read directly, want at least the 1,500 without escapes", direct)
+	}
+}
+
+// decodingCases are a document in the registry's own encoding, the same laid out as PostgreSQL
+// lays json out, and the document cut short.
+func decodingCases(rng *rand.Rand, enc []byte) [][]byte {
+	return [][]byte{enc, bytes.ReplaceAll(enc, []byte(`":`), []byte(`" : `)), enc[:rng.IntN(len(enc))]}
+}
+
+func checkDecodeNormalized(t testing.TB, b []byte) {
+	t.Helper()
+	var got, want matching.Normalized
+	errGot, errWant := decodeNormalized(b, &got), json.Unmarshal(b, &want)
+	if (errGot == nil) != (errWant == nil) {
+		t.Fatalf("decoding %q: error %v, encoding/json's %v", b, errGot, errWant)
+	}
+	if errWant == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoding %q gives\n%#v\nencoding/json gives\n%#v", b, got, want)
+	}
+}
+
+func FuzzDecodeNormalized(f *testing.F) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 20 {
+		var n matching.Normalized
+		fillRandom(f, rng, reflect.ValueOf(&n).Elem(), func() string { return trickyString(rng, 3) })
+		f.Add(appendNormalizedJSON(nil, &n))
+	}
+	f.Add([]byte(`{"nik":"1","name":[]}`))
+	f.Fuzz(func(t *testing.T, b []byte) { checkDecodeNormalized(t, b) })
+}
+
+// randomGolden is a stored golden record with random content: strings made by str, times in any
+// zone and precision.
+func randomGolden(rng *rand.Rand, str func() string) storedGolden {
+	zones := []*time.Location{time.UTC, time.FixedZone("WIB", 7*3600), time.FixedZone("odd", -(3*3600 + 1800))}
+	st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}}
+	if rng.IntN(2) == 0 {
+		st.Rules = str()
+	}
+	for range rng.IntN(4) {
+		st.Records = append(st.Records, goldenSource{
+			RecordID: rng.Int64N(1 << 40), Source: str(), LocalID: str(),
+			Since: time.Unix(rng.Int64N(2e9), rng.Int64N(1e9)/int64(max(1, rng.IntN(4)*1000))).In(zones[rng.IntN(len(zones))]),
+		})
+	}
+	for range rng.IntN(4) {
+		g := goldenGroup{From: rng.IntN(5), Rule: str(), Fields: map[string]string{}}
+		for range rng.IntN(6) {
+			g.Fields[str()] = str()
+		}
+		st.Groups = append(st.Groups, g)
+	}
+	return st
+}
+
+// TestGoldenDecodingIsEncodingJSONs: decodeGolden gives json.Unmarshal's result for documents of
+// the registry's own encoding, read directly or not, for the same documents laid out otherwise,
+// and for damaged ones (FuzzDecodeGolden tries any bytes).
+func TestGoldenDecodingIsEncodingJSONs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	tricky := func() string { return trickyString(rng, 4) }
+	plain := func() string {
+		return []string{"", "Siti", "3273054107900001", "Jl. Merdeka No. 5", "é", "Đặng", "😀"}[rng.IntN(7)]
+	}
+	direct := 0
+	for i := range 3000 {
+		doc := randomGolden(rng, tricky)
+		if i%2 == 0 {
+			doc = randomGolden(rng, plain)
+		}
+		enc := doc.appendJSON(nil)
+		var st storedGolden
+		if (&jsonCursor{b: enc, ok: true}).golden(&st) {
+			direct++
+		}
+		for _, b := range decodingCases(rng, enc) {
+			checkDecodeGolden(t, b)
+		}
+	}
+	if direct < 1500 {
+		t.Errorf("%d of 3000 documents read directly, want at least the 1,500 without escapes", direct)
+	}
+}
+
+// checkDecodeGolden fails unless decodeGolden and json.Unmarshal agree on b: both fail, or both
+// give what encodes the same (times compared by their text, as the document holds them).
+func checkDecodeGolden(t testing.TB, b []byte) {
+	t.Helper()
+	var got, want storedGolden
+	errGot, errWant := decodeGolden(b, &got), json.Unmarshal(b, &want)
+	if (errGot == nil) != (errWant == nil) {
+		t.Fatalf("decoding %q: error %v, encoding/json's %v", b, errGot, errWant)
+	}
+	if errWant != nil {
+		return
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if !bytes.Equal(g, w) || (got.Records == nil) != (want.Records == nil) || (got.Groups == nil) != (want.Groups == nil) {
+		t.Fatalf("decoding %q gives\n%s\nencoding/json gives\n%s", b, g, w)
+	}
+}
+
+func FuzzDecodeGolden(f *testing.F) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20 {
+		doc := randomGolden(rng, func() string { return trickyString(rng, 3) })
+		f.Add(doc.appendJSON(nil))
+	}
+	f.Add([]byte(`{"records":[],"groups":[]}`))
+	f.Add([]byte(`{"records":[{"record_id":01,"source":"a","local_id":"b","since":"2026-01-01T00:00:00Z"}],"groups":[]}`))
+	f.Fuzz(func(t *testing.T, b []byte) { checkDecodeGolden(t, b) })
+}
+
 // TestGoldenEncodingIsEncodingJSONs: the hand-written golden encoding gives encoding/json's bytes
 // for any content (plain, escaped, HTML-sensitive, non-ASCII, invalid UTF-8; times in any zone
 // and precision), so stored golden records compare equal as text when unchanged.
 func TestGoldenEncodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	str := func() string { return trickyString(rng, 4) }
-	zones := []*time.Location{time.UTC, time.FixedZone("WIB", 7*3600), time.FixedZone("odd", -(3*3600 + 1800))}
 	for range 2000 {
-		st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}}
-		if rng.IntN(2) == 0 {
-			st.Rules = str()
-		}
-		for range rng.IntN(4) {
-			st.Records = append(st.Records, goldenSource{
-				RecordID: rng.Int64N(1 << 40), Source: str(), LocalID: str(),
-				Since: time.Unix(rng.Int64N(2e9), rng.Int64N(1e9)/int64(max(1, rng.IntN(4)*1000))).In(zones[rng.IntN(len(zones))]),
-			})
-		}
-		for range rng.IntN(4) {
-			g := goldenGroup{From: rng.IntN(5), Rule: str(), Fields: map[string]string{}}
-			for range rng.IntN(6) {
-				g.Fields[str()] = str()
-			}
-			st.Groups = append(st.Groups, g)
-		}
+		st := randomGolden(rng, func() string { return trickyString(rng, 4) })
 		want, err := json.Marshal(st)
 		if err != nil {
 			t.Fatal(err)
@@ -106,5 +238,67 @@ func TestGoldenEncodingIsEncodingJSONs(t *testing.T) {
 		if got := st.appendJSON(nil); !bytes.Equal(got, want) {
 			t.Fatalf("encoded\n%s\nencoding/json gives\n%s", got, want)
 		}
+	}
+}
+
+// BenchmarkDecodeGolden reads a citizen's golden record of two sources (docs/benchmarks.md).
+func BenchmarkDecodeGolden(b *testing.B) {
+	since := time.Date(2026, 11, 27, 10, 31, 5, 123456000, time.UTC)
+	doc := storedGolden{
+		Records: []goldenSource{
+			{RecordID: 1000123, Source: "dukcapil", LocalID: "DK-00012345", Since: since},
+			{RecordID: 2000456, Source: "kemenkes", LocalID: "KMK-9988776", Since: since.Add(time.Hour)},
+		},
+		Groups: []goldenGroup{
+			{From: 0, Rule: "trust", Fields: map[string]string{"nik": "sealed:k1:AbCdEfGhIjKlMn+pQrStUvWxYz0/2345", "full_name": "Siti Rahayu",
+				"sex": "F", "birth_date": "1990-07-01", "birth_place": "Bandung", "address": "Jl. Merdeka No. 5, RT 01/RW 02",
+				"village": "Cihapit", "district": "Bandung Wetan", "city": "Kota Bandung", "province": "Jawa Barat"}},
+			{From: 1, Rule: "trust", Fields: map[string]string{"postcode": "40114", "phone": "+6281234567890", "email": "siti.rahayu@example.id"}},
+		},
+		Rules: "dukcapil,kemenkes,kemendikbud,kemensos,djp",
+	}
+	enc := doc.appendJSON(nil)
+	for _, bm := range []struct {
+		name   string
+		decode func([]byte, *storedGolden) error
+	}{
+		{"registry", decodeGolden},
+		{"encoding-json", func(b []byte, st *storedGolden) error { return json.Unmarshal(b, st) }},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var st storedGolden
+				if err := bm.decode(enc, &st); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeNormalized reads a record's normalised form (docs/benchmarks.md).
+func BenchmarkDecodeNormalized(b *testing.B) {
+	n, _ := matching.Normalize(matching.Record{NIK: "3273054107900001", FullName: "Hj. Siti Rahayu binti Ahmad", Sex: "P",
+		BirthDate: "1990-07-01", BirthPlace: "Bandung", Address: "Jl. Merdeka No. 5, RT 01/RW 02", Village: "Cihapit",
+		District: "Bandung Wetan", City: "Kota Bandung", Province: "Jawa Barat", Postcode: "40114", Phone: "0812-3456-7890",
+		Email: "siti.rahayu@example.id"})
+	enc := appendNormalizedJSON(nil, &n)
+	for _, bm := range []struct {
+		name   string
+		decode func([]byte, *matching.Normalized) error
+	}{
+		{"registry", decodeNormalized},
+		{"encoding-json", func(b []byte, n *matching.Normalized) error { return json.Unmarshal(b, n) }},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var n matching.Normalized
+				if err := bm.decode(enc, &n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
