@@ -334,10 +334,7 @@ type jsonCursor struct {
 func (c *jsonCursor) golden(st *storedGolden) bool {
 	c.lit(`{"records":[`)
 	st.Records = []goldenSource{}
-	for c.ok && !c.next(']') {
-		if len(st.Records) > 0 {
-			c.lit(",")
-		}
+	for c.more(']', len(st.Records)) {
 		var r goldenSource
 		c.lit(`{"record_id":`)
 		r.RecordID = c.int()
@@ -352,10 +349,7 @@ func (c *jsonCursor) golden(st *storedGolden) bool {
 	}
 	c.lit(`,"groups":[`)
 	st.Groups = []goldenGroup{}
-	for c.ok && !c.next(']') {
-		if len(st.Groups) > 0 {
-			c.lit(",")
-		}
+	for c.more(']', len(st.Groups)) {
 		g := goldenGroup{Fields: map[string]string{}}
 		c.lit(`{"from":`)
 		from := c.int()
@@ -364,10 +358,7 @@ func (c *jsonCursor) golden(st *storedGolden) bool {
 		c.lit(`,"rule":`)
 		g.Rule = c.str()
 		c.lit(`,"fields":{`)
-		for c.ok && !c.next('}') {
-			if len(g.Fields) > 0 {
-				c.lit(",")
-			}
+		for c.more('}', len(g.Fields)) {
 			name := c.str()
 			c.lit(":")
 			g.Fields[name] = c.str()
@@ -454,6 +445,18 @@ func (c *jsonCursor) optStrs(name string, v *[]string) {
 		}
 	}
 	c.lit("]")
+}
+
+// more reports whether another element of an array or object follows the read elements, and
+// reads what separates it from them; at the end it reads the closing byte.
+func (c *jsonCursor) more(closing byte, read int) bool {
+	if c.next(closing) {
+		return false
+	}
+	if read > 0 {
+		c.lit(",")
+	}
+	return c.ok
 }
 
 // lit reads the bytes s.

@@ -88,7 +88,7 @@ func plainString(rng *rand.Rand) string {
 // for the same laid out otherwise, and for damaged ones (FuzzDecodeNormalized tries any bytes).
 func TestNormalizedDecodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	tricky := func() string { return trickyString(rng, 3) }
+	escaped := func() string { return trickyString(rng, 3) }
 	plain := func() string { return plainString(rng) }
 	direct := 0
 	for i := range 3000 {
@@ -96,7 +96,7 @@ func TestNormalizedDecodingIsEncodingJSONs(t *testing.T) {
 		if i%2 == 0 {
 			fillRandom(t, rng, reflect.ValueOf(&n).Elem(), plain)
 		} else {
-			fillRandom(t, rng, reflect.ValueOf(&n).Elem(), tricky)
+			fillRandom(t, rng, reflect.ValueOf(&n).Elem(), escaped)
 		}
 		enc := appendNormalizedJSON(nil, &n)
 		var got matching.Normalized
@@ -170,13 +170,13 @@ func randomGolden(rng *rand.Rand, str func() string) storedGolden {
 // and for damaged ones (FuzzDecodeGolden tries any bytes).
 func TestGoldenDecodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	tricky := func() string { return trickyString(rng, 4) }
+	escaped := func() string { return trickyString(rng, 4) }
 	plain := func() string {
 		return []string{"", "Siti", "3273054107900001", "Jl. Merdeka No. 5", "é", "Đặng", "😀"}[rng.IntN(7)]
 	}
 	direct := 0
 	for i := range 3000 {
-		doc := randomGolden(rng, tricky)
+		doc := randomGolden(rng, escaped)
 		if i%2 == 0 {
 			doc = randomGolden(rng, plain)
 		}
