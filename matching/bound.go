@@ -88,13 +88,15 @@ type ScoreBounds struct {
 	// levels[i] holds levelWeight of field i's levels: the very values Score
 	// computes, a logarithm each, computed once.
 	levels [maxFields][]float64
+	// distinctWeight caps pairs whose identities conflict (RuledOut).
+	distinctWeight float64
 }
 
 // Bounds computes the model's score bounds, for ScoreAtLeast.
 func (m *Model) Bounds() *ScoreBounds { return newScoreBounds(m) }
 
 func newScoreBounds(m *Model) *ScoreBounds {
-	bd := &ScoreBounds{model: m}
+	bd := &ScoreBounds{model: m, distinctWeight: m.DistinctWeight()}
 	for i := range bd.slot {
 		bd.slot[i] = -1
 	}

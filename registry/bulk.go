@@ -47,6 +47,7 @@ type bulkRow struct {
 
 	// Set by normalisation.
 	norm   matching.Normalized
+	ident  matching.Identity // norm's, to rule candidates out (scoreRow)
 	issues []matching.Issue
 	hash   []byte
 	keys   []string
@@ -401,7 +402,7 @@ func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, s
 	}
 	plan.lap("commit")
 	l.s.log.Debug("bulk load chunk committed", append([]any{"load_id", l.job, "chunk", ch.seq, "rows", len(ch.rows),
-		"pairs_scored", plan.scored.Load(), "pairs_kept", plan.kept(), "index_mib", plan.indexMiB,
+		"pairs_scored", plan.scored.Load(), "pairs_ruled_out", plan.ruledOut.Load(), "pairs_kept", plan.kept(), "index_mib", plan.indexMiB,
 		"heap_live_mib", heapLiveMiB()}, plan.timings...)...)
 	return nil
 }
@@ -525,6 +526,7 @@ type chunkPlan struct {
 	start    time.Time
 	timings  []any
 	scored   atomic.Int64
+	ruledOut atomic.Int64
 }
 
 func (p *chunkPlan) lap(phase string) {
@@ -797,6 +799,11 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	s.nextRow()
 	cands := s.cands[:0]
 	var one [1]int32
+	// Most candidates of a national register are people who share a name and a place but whose
+	// NIK and birth date say otherwise: their identities, kept beside their places, rule them
+	// out before their records are read.
+	bounds, threshold := l.bounds, l.model.ReviewWeight()-1e-6
+	ruledOut := 0
 	for _, ref := range r.keyRefs {
 		ck := &p.keys[ref]
 		e, adds := ck.entry, ck.adds
@@ -808,6 +815,10 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 				continue
 			}
 			s.seenKnown[slot] = s.row
+			if bounds.RuledOut(&r.ident, &idx.idents[slot], threshold) {
+				ruledOut++
+				continue
+			}
 			k := &idx.known[slot]
 			if !k.read() {
 				continue // no active link: the submit path's search does not see it either
@@ -827,6 +838,10 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 			}
 			if s.seenRow[pos] != s.row {
 				s.seenRow[pos] = s.row
+				if bounds.RuledOut(&r.ident, &p.work[pos].ident, threshold) {
+					ruledOut++
+					continue
+				}
 				cands = append(cands, candidate{id: p.work[pos].id, pos: pos})
 			}
 		}
@@ -843,7 +858,6 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	}
 	s.touch += touch
 	model := l.model
-	threshold := model.ReviewWeight() - 1e-6
 	r.cands = r.cands[:0]
 	for _, c := range cands {
 		// What normOf answers, without looking the record up again.
@@ -856,7 +870,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 		// Only pairs reaching the threshold are kept, so their exact score is all that matters:
 		// ScoreAtLeast gives Score's very value for those (and ok exactly when Score reaches
 		// it), and rules out the rest without comparing their expensive fields.
-		if _, ok := l.bounds.ScoreAtLeast(&r.norm, other, threshold); !ok {
+		if _, ok := bounds.ScoreAtLeast(&r.norm, other, threshold); !ok {
 			continue
 		}
 		comparison := model.Compare(r.norm, *other)
@@ -865,7 +879,8 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 		}
 	}
 	slices.SortFunc(r.cands, func(a, b bulkCand) int { return cmp.Compare(a.id, b.id) })
-	p.scored.Add(int64(len(cands)))
+	p.scored.Add(int64(len(cands) + ruledOut))
+	p.ruledOut.Add(int64(ruledOut))
 }
 
 // candidate is a record in the registry (with its packed form) or an earlier row of the chunk

@@ -25,6 +25,7 @@ type bulkIndex struct {
 
 	slots  map[int64]int32         // record ID -> its position in known
 	known  []knownRecord           // every record a posting names, read from the database or not yet
+	idents []matching.Identity     // known[i]'s identity, apart: the scoring workers read it first
 	merged map[uuid.UUID]uuid.UUID // citizens the load merged into others (see bridge) -> survivor
 
 	bytes int64 // an estimate of the memory held, for the budget
@@ -61,13 +62,13 @@ type knownRecord struct {
 
 func (k *knownRecord) read() bool { return k.norm != "" }
 
-// The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known and
-// its map entry beside its packed text, and a posting in a list, each with the room that maps
+// The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
+// identity and its map entry beside its packed text, and a posting in a list, each with the room that maps
 // and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap: 415
 // estimated for 424 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
 const (
 	keyBytes     = 72
-	recordBytes  = 96
+	recordBytes  = 116
 	postingBytes = 8
 )
 
@@ -146,6 +147,7 @@ func (idx *bulkIndex) slot(id int64) int32 {
 	s := int32(len(idx.known))
 	idx.slots[id] = s
 	idx.known = append(idx.known, knownRecord{id: id})
+	idx.idents = append(idx.idents, matching.Identity{})
 	idx.bytes += recordBytes
 	return s
 }
@@ -210,10 +212,12 @@ func (idx *bulkIndex) record(id int64) (knownRecord, bool) {
 
 // learn records record id's normalised form and citizen, replacing what the index knew of it.
 func (idx *bulkIndex) learn(id int64, norm *matching.Normalized, citizen uuid.UUID) {
-	k := &idx.known[idx.slot(id)]
+	s := idx.slot(id)
+	k := &idx.known[s]
 	packed := norm.Pack()
 	idx.bytes += int64(len(packed) - len(k.norm))
 	k.norm, k.citizen = packed, citizen
+	idx.idents[s] = norm.Identity()
 }
 
 // full reports whether the index outgrew its memory budget.

@@ -1,0 +1,102 @@
+package matching
+
+import "math/bits"
+
+// Identity is what of a record can show another record to be a different person on their
+// papers alone: its NIK and its stated birth date, held as numbers in sixteen bytes without
+// pointers. A batch comparing a record with millions of others keeps one beside each and rules
+// out, with a few integer operations and without reading the other record (RuledOut), the
+// pairs whose NIKs and birth dates contradict each other twice over, which Score caps at the
+// distinct weight (identityConflict): in a national register those are most pairs of
+// different people who share a name and a place.
+//
+// Only records with a valid NIK and a stated full birth date have a usable Identity; any
+// other's rules nothing out. The zero Identity is unusable.
+type Identity struct {
+	// nik holds the NIK's sixteen digits, one a nibble, the first in the highest.
+	nik uint64
+	// date holds the birth date's eight digits (YYYYMMDD), one a nibble; 0 when unusable.
+	date uint32
+	// day is the date's day number (dayNumber).
+	day int32
+}
+
+// Identity returns n's identity, unusable unless n has a valid NIK and a stated full birth date
+// in the registry's form.
+func (n *Normalized) Identity() Identity {
+	if !n.NIKValid || len(n.NIK) != 16 || !statedFullDate(n) {
+		return Identity{}
+	}
+	nik, ok := nibbles(n.NIK)
+	d := n.BirthDate
+	if !ok || d[4] != '-' || d[7] != '-' {
+		return Identity{}
+	}
+	date, ok := nibbles(d[0:4] + d[5:7] + d[8:10])
+	c := parseISODate(d)
+	if !ok || c.Year < 1 || c.Month < 1 || c.Month > 12 || c.Day < 1 || c.Day > 31 {
+		return Identity{}
+	}
+	return Identity{nik: nik, date: uint32(date), day: int32(dayNumber(c))}
+}
+
+// nibbles returns the decimal digits s, at most sixteen, one a nibble, the last in the lowest.
+func nibbles(s string) (uint64, bool) {
+	var v uint64
+	for i := range len(s) {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v<<4 | uint64(c-'0')
+	}
+	return v, true
+}
+
+// usable reports an identity that can rule a pair out.
+func (id *Identity) usable() bool { return id.date != 0 }
+
+// RuledOut reports a pair that Score puts below floor on its identities alone; false means
+// nothing, and ScoreAtLeast decides. Its test is a sufficient condition for identityConflict,
+// derived from compareNIK's and compareBirthDate's levels and checked against them by tests:
+// birth dates more than a year apart and not one edit apart, and
+// valid NIKs differing before their serial, only in their region or else neither one edit apart
+// nor possibly twins'. Such
+// a pair is capped at the distinct weight, so when that is below floor nothing else about it
+// need be read. Symmetric, and safe for concurrent use.
+func (bd *ScoreBounds) RuledOut(a, b *Identity, floor float64) bool {
+	d := a.day - b.day
+	if d >= -366 && d <= 366 || !a.usable() || !b.usable() || !(bd.distinctWeight+bd.slack < floor) {
+		return false
+	}
+	// More than a year apart, the dates are not of one year: no swapped day and month.
+	if oneEdit(uint64(a.date^b.date), 0x11111111) {
+		return false
+	}
+	dn := a.nik ^ b.nik
+	switch {
+	case dn>>16 == 0: // the same region, date and month: compareNIK's serial levels
+		return false
+	case dn&(1<<40-1) == 0: // only the region differs: "else"
+		return true
+	case dn>>40 == 0 && dn>>16&0xffff == 0: // only the day differs: perhaps twins
+		return false
+	}
+	return !oneEdit(dn, 0x1111111111111111)
+}
+
+// oneEdit reports whether x, the XOR of two digit strings held one a nibble (ones marks the
+// lowest bit of each nibble), shows them equal, one substitution apart, or two adjacent
+// digits apart: withinOneEdit for strings of equal length, or (two adjacent digits that are
+// not each other's swap) a little more.
+func oneEdit(x, ones uint64) bool {
+	x = (x | x>>1 | x>>2 | x>>3) & ones // one bit a differing digit
+	switch bits.OnesCount64(x) {
+	case 0, 1:
+		return true
+	case 2:
+		low := x & -x
+		return x == low|low<<4
+	}
+	return false
+}
