@@ -3,15 +3,33 @@ package matching
 import "math"
 
 // ScoreAtLeast is the model's Score for callers that only need scores at or
-// above floor, such as bulk scoring that drops every pair below the review
-// threshold. If
-// Score(a, b) >= floor it returns exactly Score(a, b) (the same float) and
-// true. Otherwise it returns false and a w that means nothing, usually without
-// comparing the expensive fields: it compares the cheap ones first and stops
-// as soon as their weights plus the most the other fields could still add
-// fall short of floor. A NaN floor is never reached. Like Score it is
-// deterministic and safe for concurrent use.
+// above floor. If Score(a, b) >= floor it returns exactly Score(a, b) (the
+// same float) and true. Otherwise it returns false and a w that means nothing,
+// usually without comparing the expensive fields (MayReach). A NaN floor is
+// never reached. Like Score it is deterministic and safe for concurrent use.
 func (bd *ScoreBounds) ScoreAtLeast(a, b *Normalized, floor float64) (w float64, ok bool) {
+	if bound, may := bd.mayReach(a, b, floor); !may {
+		return bound, false
+	}
+	w = bd.model.Score(a, b)
+	return w, w >= floor
+}
+
+// MayReach reports false only for pairs whose Score is below floor, such as
+// those a bulk scorer that keeps pairs at or above the review threshold can
+// drop: it compares the cheap fields first and stops as soon as their weights
+// plus the most the other fields could still add fall short of floor. The
+// pairs it lets through are for Score or Compare to decide, so that the
+// household chain, the vetoes and the caps are applied in one place only (the
+// cheap fields are compared again; in bulk scoring such pairs are few). A NaN
+// floor is never reached. Safe for concurrent use.
+func (bd *ScoreBounds) MayReach(a, b *Normalized, floor float64) bool {
+	_, may := bd.mayReach(a, b, floor)
+	return may
+}
+
+// mayReach is MayReach, with the bound it fell short by when it is false.
+func (bd *ScoreBounds) mayReach(a, b *Normalized, floor float64) (bound float64, may bool) {
 	if math.IsNaN(floor) {
 		return math.NaN(), false
 	}
@@ -38,25 +56,20 @@ func (bd *ScoreBounds) ScoreAtLeast(a, b *Normalized, floor float64) (w float64,
 	if bound := known + bd.rest[len(boundOrder)] + hb; bound+bd.slack < floor {
 		return bound, false
 	}
-	// The pair may reach floor: Score decides, so that the household chain,
-	// the vetoes and the caps are applied in one place only. The cheap fields
-	// are compared again; pairs that get here are few in bulk scoring.
-	w = m.Score(a, b)
-	return w, w >= floor
+	return 0, true
 }
 
-// boundOrder is the order in which ScoreAtLeast compares fields before it
-// hands a pair to Score: the cheap fields that most often rule a pair out,
-// NIK and birth date first, then name, dearer (a token alignment with
-// Jaro-Winkler per word pair) but what most candidate pairs of different
-// people disagree on. Address, the dearest field, is left to Score; its
-// maximum stands in for it. A field missing from this list is simply never
-// compared early, so the bound stays sound when fields are added.
+// boundOrder is the order in which MayReach compares fields: the cheap fields
+// that most often rule a pair out, NIK and birth date first, then name, dearer
+// (a token alignment with Jaro-Winkler per word pair) but what most candidate
+// pairs of different people disagree on. Address, the dearest field, is left
+// to Score; its maximum stands in for it. A field missing from this list is
+// simply never compared early, so the bound stays sound when fields are added.
 var boundOrder = [...]int{fieldNIK, fieldBirthDate, fieldSex, fieldPhone, fieldEmail, fieldBirthPlace,
 	fieldProvince, fieldPostcode, fieldLocality, fieldName}
 
 // ScoreBounds are a model's upper bounds on what fields can add to a score,
-// for ScoreAtLeast. Build them once per model (Model.Bounds) and share them:
+// for MayReach, ScoreAtLeast and RuledOut. Build them once per model (Model.Bounds) and share them:
 // they never change, as the model they describe never does once used.
 //
 // Score is PriorWeight plus each field's fieldWeight after householdEvidence,
@@ -92,7 +105,7 @@ type ScoreBounds struct {
 	distinctWeight float64
 }
 
-// Bounds computes the model's score bounds, for ScoreAtLeast.
+// Bounds computes the model's score bounds, for MayReach, ScoreAtLeast and RuledOut.
 func (m *Model) Bounds() *ScoreBounds { return newScoreBounds(m) }
 
 func newScoreBounds(m *Model) *ScoreBounds {
@@ -140,7 +153,7 @@ func newScoreBounds(m *Model) *ScoreBounds {
 
 // fieldRange bounds field i's fieldWeight over all pairs: hi from above
 // (at least 0, the weight of a missing value) and lo from below. NaN
-// parameters give NaN, which never lets ScoreAtLeast stop early.
+// parameters give NaN, which never lets MayReach stop early.
 func (m *Model) fieldRange(i int) (hi, lo float64) {
 	fp := m.fieldParams(i)
 	if fp == nil {

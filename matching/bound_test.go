@@ -15,12 +15,15 @@ func boundFloors(m *Model) []float64 {
 
 // checkScoreAtLeast checks ScoreAtLeast's contract on one pair at each floor:
 // ok exactly when Score reaches the floor, and then Score's very float; and
-// RuledOut's (checkRuledOut).
+// MayReach's and RuledOut's (checkRuledOut).
 func checkScoreAtLeast(t testing.TB, m *Model, a, b *Normalized, floors []float64) {
 	t.Helper()
 	s := m.Score(a, b)
 	for _, floor := range floors {
 		checkRuledOut(t, m, a, b, floor)
+		if !boundsOf(m).MayReach(a, b, floor) && s >= floor {
+			t.Fatalf("model %s, floor %v: MayReach false, Score %v", m.Version, floor, s)
+		}
 		w, ok := boundsOf(m).ScoreAtLeast(a, b, floor)
 		if ok != (s >= floor) {
 			t.Fatalf("model %s, floor %v: ScoreAtLeast ok=%v (w %v), Score %v", m.Version, floor, ok, w, s)

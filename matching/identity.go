@@ -57,7 +57,7 @@ func nibbles(s string) (uint64, bool) {
 func (id *Identity) usable() bool { return id.date != 0 }
 
 // RuledOut reports a pair that Score puts below floor on its identities alone; false means
-// nothing, and ScoreAtLeast decides. Its test is a sufficient condition for identityConflict,
+// nothing, and MayReach or Score decides. Its test is a sufficient condition for identityConflict,
 // derived from compareNIK's and compareBirthDate's levels and checked against them by tests:
 // birth dates more than a year apart and not one edit apart, and
 // valid NIKs differing before their serial, only in their region or else neither one edit apart

@@ -867,10 +867,10 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 		} else {
 			s.words = c.norm.Unpack(&s.norm, s.words)
 		}
-		// Only pairs reaching the threshold are kept, so their exact score is all that matters:
-		// ScoreAtLeast gives Score's very value for those (and ok exactly when Score reaches
-		// it), and rules out the rest without comparing their expensive fields.
-		if _, ok := bounds.ScoreAtLeast(&r.norm, other, threshold); !ok {
+		// Only pairs reaching the threshold are kept: MayReach rules out most of the rest
+		// without comparing their expensive fields, and Compare decides on what it lets through
+		// (nearly all of which reach it when a load links to the registry's citizens).
+		if !bounds.MayReach(&r.norm, other, threshold) {
 			continue
 		}
 		comparison := model.Compare(r.norm, *other)
