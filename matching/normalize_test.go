@@ -3,8 +3,10 @@ package matching
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestParseName(t *testing.T) {
@@ -297,4 +299,59 @@ func TestPhoneticCode(t *testing.T) {
 			t.Errorf("phoneticCode(%q)=%q != phoneticCode(%q)=%q", p[0], phoneticCode(p[0]), p[1], phoneticCode(p[1]))
 		}
 	}
+}
+
+// wordsOfByRune is wordsOf as it was first written, one rune at a time into a builder: the
+// reference the substring version must agree with.
+func wordsOfByRune(s string) []string {
+	var out []string
+	start := -1
+	var cur strings.Builder
+	flush := func() {
+		if start >= 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+			start = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case r == '\'':
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+			cur.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+var wordsOfCases = []string{
+	"", " ", "'", "''", "siti", "Ma'ruf Amin", "'ab", "ab'", "a'b'c d", "x ' y", "o'", "' o",
+	"jl. merdeka no.5 rt 003/rw 004", "śiti  nurhaliza", "ｓｉｔｉ", "a\xffb", "\xff", "ab\u00a0cd", "dki jakarta-1",
+	"l’oréal", "d'\xe2\x80\x99souza", "123abc", "ö'ö",
+}
+
+func TestWordsOfIsByRune(t *testing.T) {
+	for _, s := range wordsOfCases {
+		if got, want := wordsOf(s), wordsOfByRune(s); !slices.Equal(got, want) {
+			t.Errorf("wordsOf(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzWordsOf(f *testing.F) {
+	for _, s := range wordsOfCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := wordsOf(s), wordsOfByRune(s); !slices.Equal(got, want) {
+			t.Errorf("wordsOf(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -63,32 +63,45 @@ func foldText(s string) string {
 
 // wordsOf splits folded text into words of letters and digits; every other
 // character separates words. Apostrophes are dropped inside words (Ma'ruf ->
-// maruf) because Permendagri 73/2022 removed them from new documents.
+// maruf) because Permendagri 73/2022 removed them from new documents. Words
+// are substrings of s unless they held an apostrophe: every record's name and
+// places are split, and building each word anew was most of normalising them.
 func wordsOf(s string) []string {
 	var out []string
-	start := -1
-	var cur strings.Builder
-	flush := func() {
-		if start >= 0 {
-			out = append(out, cur.String())
-			cur.Reset()
-			start = -1
+	start, quoted := -1, false // the current word's first byte, and whether it holds an apostrophe
+	word := func(end int) {
+		w := s[start:end]
+		if quoted {
+			w = strings.ReplaceAll(w, "'", "")
 		}
+		out = append(out, w)
+		start, quoted = -1, false
 	}
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
 		case r == '\'':
-			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start >= 0 {
+				quoted = true
+			}
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'),
+			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			if start < 0 {
 				start = i
 			}
-			cur.WriteRune(r)
 		default:
-			flush()
+			if start >= 0 {
+				word(i)
+			}
 		}
+		i += size
 	}
-	flush()
+	if start >= 0 {
+		word(len(s))
+	}
 	return out
 }
 
