@@ -381,14 +381,18 @@ func (b bulkStore) ReserveRecordIDs(ctx context.Context, n int) ([]int64, error)
 	return ids, nil
 }
 
+// chunkWorkMem is a chunk transaction's work_mem (BulkChunkBegin): room for the rows of chunks
+// of up to about 100,000 rows in memory. It is an upper bound, taken only as needed.
+const chunkWorkMem = "256MB"
+
 func (b bulkStore) WriteChunk(ctx context.Context, fn func(tx registry.BulkTx) error) error {
 	err := pgx.BeginFunc(ctx, b.s.pool, func(ptx pgx.Tx) error {
 		q := dbsqlc.New(ptx)
-		now, err := q.BulkNow(ctx)
+		begun, err := q.BulkChunkBegin(ctx, chunkWorkMem)
 		if err != nil {
 			return err
 		}
-		return fn(&bulkTx{codec: b.s.codec, q: q, dbNow: now, now: now})
+		return fn(&bulkTx{codec: b.s.codec, q: q, dbNow: begun.Now, now: begun.Now})
 	})
 	// A citizen the chunk links to was retired meanwhile (a steward's merge): a conflict, which
 	// the loader resolves by reading again.

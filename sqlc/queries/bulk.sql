@@ -84,8 +84,12 @@ WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('source_records', 'id')::r
 SELECT nextval(s.seq)::bigint AS id
 FROM s, generate_series(1, sqlc.arg(n)::int);
 
--- name: BulkNow :one
-SELECT now()::timestamptz AS now;
+-- name: BulkChunkBegin :one
+-- A chunk's time, and its transaction's work_mem: the statement-level checks of source records
+-- and links (0010, 0012) see every row the chunk wrote, explanations and documents included,
+-- through transition tables that hold a 25,000-row chunk's 30 MB, which the default of 4 MB
+-- spilled to temporary files (2.8 GB written and read back in a 1M-row load).
+SELECT now()::timestamptz AS now, set_config('work_mem', sqlc.arg(work_mem)::text, true)::text AS work_mem;
 
 -- name: BulkRecordsInsert :copyfrom
 INSERT INTO source_records (id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, keys, created_at, updated_at)
