@@ -90,7 +90,7 @@ func (s Survivorship) order(field string) []string {
 // the records, not on their order (each field's winner is the least value by beats' order), so
 // every process computes the same golden record.
 func (s Survivorship) BuildGolden(citizen uuid.UUID, records []SourceRecord) GoldenRecord {
-	g := GoldenRecord{CitizenID: citizen, Fields: map[string]GoldenValue{}, Rules: s.String()}
+	g := GoldenRecord{CitizenID: citizen, Fields: make(map[string]GoldenValue, len(PersonFields)), Rules: s.String()}
 	for _, field := range PersonFields {
 		trust := s.order(field)
 		best, bestRank := -1, 0

@@ -118,3 +118,22 @@ func TestExtendIsBuildGoldenOfAllRecords(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuildGolden builds the golden record of a citizen with one record that fills every
+// field, as a first load does for each new citizen.
+func BenchmarkBuildGolden(b *testing.B) {
+	s, err := ParseSurvivorship("dukcapil; phone=kemenkes,dukcapil")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var p Person
+	for _, f := range PersonFields {
+		p.SetField(f, "value of "+f)
+	}
+	recs := []SourceRecord{{ID: 1, Source: "dukcapil", LocalID: "D1", UpdatedAt: time.Now(), Raw: p}}
+	id := uuid.New()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.BuildGolden(id, recs)
+	}
+}
