@@ -1332,11 +1332,7 @@ func (p *chunkPlan) mint(i int32, current *Link, holds map[uuid.UUID]int) uuid.U
 	if current != nil {
 		p.unlink(i, current.CitizenID, holds)
 	}
-	// Time-ordered IDs keep the citizens' and links' indexes append-mostly during a bulk load.
-	id, err := uuid.NewV7()
-	if err != nil {
-		id = uuid.New()
-	}
+	id := newCitizenID()
 	p.newCitizens = append(p.newCitizens, id)
 	p.newCitizen[id] = true
 	p.touched[id] = true

@@ -412,6 +412,17 @@ func (w *work) unlink(ctx context.Context, rec SourceRecord, from uuid.UUID) err
 }
 
 // newCitizen mints a citizen for rec (moving rec from its current citizen if it had one).
+// newCitizenID mints a citizen ID, never reused. IDs are time-ordered (UUIDv7), so that the
+// indexes keyed by citizen (citizens, golden records, active links, events) grow at their end
+// rather than at random places: a bulk load mints a million of them.
+func newCitizenID() uuid.UUID {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.New()
+	}
+	return id
+}
+
 func (w *work) newCitizen(ctx context.Context, rec SourceRecord, current *Link) (uuid.UUID, error) {
 	tx := w.tx
 	if current != nil {
@@ -419,7 +430,7 @@ func (w *work) newCitizen(ctx context.Context, rec SourceRecord, current *Link) 
 			return uuid.Nil, err
 		}
 	}
-	id := uuid.New()
+	id := newCitizenID()
 	if err := tx.InsertCitizen(ctx, id); err != nil {
 		return uuid.Nil, err
 	}

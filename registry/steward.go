@@ -353,7 +353,7 @@ func (s *Service) MoveRecord(ctx context.Context, p Principal, source, localID s
 			return err
 		}
 		if target == uuid.Nil {
-			id := uuid.New()
+			id := newCitizenID()
 			if err := w.tx.InsertCitizen(ctx, id); err != nil {
 				return err
 			}
