@@ -2,36 +2,18 @@ package matching
 
 import "math"
 
-// ScoreAtLeast is the model's Score for callers that only need scores at or
-// above floor. If Score(a, b) >= floor it returns exactly Score(a, b) (the
-// same float) and true. Otherwise it returns false and a w that means nothing,
-// usually without comparing the expensive fields (MayReach). A NaN floor is
-// never reached. Like Score it is deterministic and safe for concurrent use.
-func (bd *ScoreBounds) ScoreAtLeast(a, b *Normalized, floor float64) (w float64, ok bool) {
-	if bound, may := bd.mayReach(a, b, floor); !may {
-		return bound, false
-	}
-	w = bd.model.Score(a, b)
-	return w, w >= floor
-}
-
 // MayReach reports false only for pairs whose Score is below floor, such as
 // those a bulk scorer that keeps pairs at or above the review threshold can
 // drop: it compares the cheap fields first and stops as soon as their weights
-// plus the most the other fields could still add fall short of floor. The
-// pairs it lets through are for Score or Compare to decide, so that the
-// household chain, the vetoes and the caps are applied in one place only (the
-// cheap fields are compared again; in bulk scoring such pairs are few). A NaN
-// floor is never reached. Safe for concurrent use.
+// plus the most the other fields could still add fall short of floor, usually
+// without comparing the expensive ones. The pairs it lets through are for
+// Score or Compare to decide, so that the household chain, the vetoes and the
+// caps are applied in one place only (the cheap fields are compared again; in
+// bulk scoring such pairs are few). A NaN floor is never reached. Like Score
+// it is deterministic and safe for concurrent use.
 func (bd *ScoreBounds) MayReach(a, b *Normalized, floor float64) bool {
-	_, may := bd.mayReach(a, b, floor)
-	return may
-}
-
-// mayReach is MayReach, with the bound it fell short by when it is false.
-func (bd *ScoreBounds) mayReach(a, b *Normalized, floor float64) (bound float64, may bool) {
 	if math.IsNaN(floor) {
-		return math.NaN(), false
+		return false
 	}
 	m := bd.model
 	x, y := ordered(a, b)
@@ -41,8 +23,8 @@ func (bd *ScoreBounds) mayReach(a, b *Normalized, floor float64) (bound float64,
 	hb := bd.householdMaxTotal // bd.household(&ub), kept up to date
 	known := m.PriorWeight
 	for s, i := range boundOrder {
-		if bound := known + bd.rest[s] + hb; bound+bd.slack < floor {
-			return bound, false
+		if known+bd.rest[s]+hb+bd.slack < floor {
+			return false
 		}
 		r := fieldSpecs[i].compare(x, y, m)
 		fw := m.fieldWeight(i, m.fieldParams(i), bd.levels[i], r, x, y)
@@ -53,10 +35,7 @@ func (bd *ScoreBounds) mayReach(a, b *Normalized, floor float64) (bound float64,
 			known += fw
 		}
 	}
-	if bound := known + bd.rest[len(boundOrder)] + hb; bound+bd.slack < floor {
-		return bound, false
-	}
-	return 0, true
+	return !(known+bd.rest[len(boundOrder)]+hb+bd.slack < floor) // a NaN bound never stops it
 }
 
 // boundOrder is the order in which MayReach compares fields: the cheap fields
@@ -69,8 +48,8 @@ var boundOrder = [...]int{fieldNIK, fieldBirthDate, fieldSex, fieldPhone, fieldE
 	fieldProvince, fieldPostcode, fieldLocality, fieldName}
 
 // ScoreBounds are a model's upper bounds on what fields can add to a score,
-// for MayReach, ScoreAtLeast and RuledOut. Build them once per model (Model.Bounds) and share them:
-// they never change, as the model they describe never does once used.
+// for MayReach and RuledOut. Build them once per model (Model.Bounds) and share
+// them: they never change, as the model they describe never does once used.
 //
 // Score is PriorWeight plus each field's fieldWeight after householdEvidence,
 // then at most capped (vetoes, identity conflicts, borrowed NIKs), and a cap
@@ -105,7 +84,7 @@ type ScoreBounds struct {
 	distinctWeight float64
 }
 
-// Bounds computes the model's score bounds, for MayReach, ScoreAtLeast and RuledOut.
+// Bounds computes the model's score bounds, for MayReach and RuledOut.
 func (m *Model) Bounds() *ScoreBounds { return newScoreBounds(m) }
 
 func newScoreBounds(m *Model) *ScoreBounds {

@@ -7,29 +7,21 @@ import (
 	"testing"
 )
 
-// boundFloors are the floors ScoreAtLeast is checked at: the model's three
+// boundFloors are the floors MayReach is checked at: the model's three
 // thresholds, the bulk loader's (review less its tolerance), and none.
 func boundFloors(m *Model) []float64 {
 	return []float64{m.DistinctWeight(), m.ReviewWeight(), m.ReviewWeight() - 1e-6, m.LinkWeight(), math.Inf(-1), 0}
 }
 
-// checkScoreAtLeast checks ScoreAtLeast's contract on one pair at each floor:
-// ok exactly when Score reaches the floor, and then Score's very float; and
-// MayReach's and RuledOut's (checkRuledOut).
-func checkScoreAtLeast(t testing.TB, m *Model, a, b *Normalized, floors []float64) {
+// checkMayReach checks MayReach's contract on one pair at each floor: false
+// only when Score is below the floor; and RuledOut's (checkRuledOut).
+func checkMayReach(t testing.TB, m *Model, a, b *Normalized, floors []float64) {
 	t.Helper()
 	s := m.Score(a, b)
 	for _, floor := range floors {
 		checkRuledOut(t, m, a, b, floor)
 		if !boundsOf(m).MayReach(a, b, floor) && s >= floor {
 			t.Fatalf("model %s, floor %v: MayReach false, Score %v", m.Version, floor, s)
-		}
-		w, ok := boundsOf(m).ScoreAtLeast(a, b, floor)
-		if ok != (s >= floor) {
-			t.Fatalf("model %s, floor %v: ScoreAtLeast ok=%v (w %v), Score %v", m.Version, floor, ok, w, s)
-		}
-		if ok && math.Float64bits(w) != math.Float64bits(s) {
-			t.Fatalf("model %s, floor %v: ScoreAtLeast %v, Score %v", m.Version, floor, w, s)
 		}
 	}
 }
@@ -64,10 +56,10 @@ func hostileModels(base *Model, seed uint64) []*Model {
 	return []*Model{dep, tf, odd}
 }
 
-// TestScoreAtLeast checks the contract over every labelled set's candidate
+// TestMayReach checks the contract over every labelled set's candidate
 // pairs and random pairs, with the default model, the set's trained model
 // and stretched variants of both.
-func TestScoreAtLeast(t *testing.T) {
+func TestMayReach(t *testing.T) {
 	for _, load := range qualitySets(t) {
 		s := load()
 		t.Run(s.name, func(t *testing.T) {
@@ -98,28 +90,31 @@ func TestScoreAtLeast(t *testing.T) {
 				early := 0
 				for _, p := range pairs {
 					a, b := &norm[p[0]], &norm[p[1]]
-					checkScoreAtLeast(t, m, a, b, floors)
-					if _, ok := boundsOf(m).ScoreAtLeast(a, b, m.ReviewWeight()); !ok {
+					checkMayReach(t, m, a, b, floors)
+					if !boundsOf(m).MayReach(a, b, m.ReviewWeight()) {
 						early++
 					}
 				}
-				t.Logf("%s: %d pairs, %d below the review weight", m.Version, len(pairs), early)
+				t.Logf("%s: %d pairs, %d ruled out below the review weight", m.Version, len(pairs), early)
+				if early < len(pairs)/10 { // most are random pairs: strangers
+					t.Errorf("%s: MayReach rules out %d of %d pairs, want most strangers'", m.Version, early, len(pairs))
+				}
 			}
 		})
 	}
 }
 
-// TestScoreAtLeastSynthetic runs the contract on the benchmark population
+// TestMayReachSynthetic runs the contract on the benchmark population
 // (with typo'd copies), so it holds without ../shared too.
-func TestScoreAtLeastSynthetic(t *testing.T) {
+func TestMayReachSynthetic(t *testing.T) {
 	t.Parallel()
 	pairs, trained := benchPairs(nil)
 	models := append([]*Model{DefaultModel(), trained}, hostileModels(trained, 5)...)
 	for _, m := range models {
 		for i := range pairs {
 			p := &pairs[i]
-			checkScoreAtLeast(t, m, &p[0], &p[1], boundFloors(m))
-			checkScoreAtLeast(t, m, &p[0], &p[0], boundFloors(m))
+			checkMayReach(t, m, &p[0], &p[1], boundFloors(m))
+			checkMayReach(t, m, &p[0], &p[0], boundFloors(m))
 		}
 	}
 }
@@ -154,7 +149,7 @@ func checkTFLevels(t testing.TB, m *Model, a, b *Normalized) {
 	}
 }
 
-func FuzzScoreAtLeast(f *testing.F) {
+func FuzzMayReach(f *testing.F) {
 	f.Add("3602041211870001", "H. Moch. Rizki, S.H.", "1987-11-12", "L", "0812-3456-7890", "rizki@example.com", "Kab. Serang", "Jl. Merdeka 5",
 		"3602041211870002", "Muhammad Riski", "12/11/1987", "M", "+6281234567890", "rizki@example.co.id", "Serang", "Jalan Merdeka No 5", 0.0)
 	f.Add("3273015505870001", "Dwi Lestari", "1987-05-15", "P", "081234567890", "", "Bandung", "Jl. Dago 1",
@@ -166,9 +161,9 @@ func FuzzScoreAtLeast(f *testing.F) {
 		b, _ := Normalize(fuzzRecord(nik2, name2, date2, sex2, phone2, email2, city2, addr2))
 		for _, m := range fuzzModels(t) {
 			floors := append(boundFloors(m), floor)
-			checkScoreAtLeast(t, m, &a, &b, floors)
-			checkScoreAtLeast(t, m, &b, &a, floors)
-			checkScoreAtLeast(t, m, &a, &a, floors)
+			checkMayReach(t, m, &a, &b, floors)
+			checkMayReach(t, m, &b, &a, floors)
+			checkMayReach(t, m, &a, &a, floors)
 			checkTFLevels(t, m, &a, &b)
 		}
 	})
@@ -232,17 +227,16 @@ func benchScorers(b *testing.B, score func(m *Model, a, b *Normalized, floor flo
 	}
 }
 
-// BenchmarkScore is the bulk loader's filter before ScoreAtLeast: the exact
+// BenchmarkScore is the bulk loader's filter without the bound: the exact
 // score of every candidate pair, compared with the review weight.
 func BenchmarkScore(b *testing.B) {
 	benchScorers(b, func(m *Model, x, y *Normalized, floor float64) bool { return m.Score(x, y) >= floor })
 }
 
-// BenchmarkScoreAtLeast is the same filter with the early exit.
-func BenchmarkScoreAtLeast(b *testing.B) {
+// BenchmarkMayReach is the same filter with the bound first.
+func BenchmarkMayReach(b *testing.B) {
 	benchScorers(b, func(m *Model, x, y *Normalized, floor float64) bool {
-		_, ok := boundsOf(m).ScoreAtLeast(x, y, floor)
-		return ok
+		return boundsOf(m).MayReach(x, y, floor) && m.Score(x, y) >= floor
 	})
 }
 

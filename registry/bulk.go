@@ -402,8 +402,8 @@ func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, s
 	}
 	plan.lap("commit")
 	l.s.log.Debug("bulk load chunk committed", append([]any{"load_id", l.job, "chunk", ch.seq, "rows", len(ch.rows),
-		"pairs_scored", plan.scored.Load(), "pairs_ruled_out", plan.ruledOut.Load(), "pairs_kept", plan.kept(), "index_mib", plan.indexMiB,
-		"heap_live_mib", heapLiveMiB()}, plan.timings...)...)
+		"pairs_scored", plan.scored.Load(), "pairs_ruled_out", plan.ruledOut.Load(), "pairs_kept", plan.kept(),
+		"index_mib", plan.indexMiB, "heap_live_mib", heapLiveMiB()}, plan.timings...)...)
 	return nil
 }
 
@@ -631,7 +631,7 @@ const recordsPage = 50_000
 
 // wholeRecordBytes is what a record of the registry takes in the index with its keys, about:
 // startIndex reads the whole registry only when that many bytes a record fit in half the index's
-// budget, leaving the rest for what the load adds (424 bytes measured on a 1M-record
+// budget, leaving the rest for what the load adds (442 bytes measured on a 1M-record
 // civil-registry file, docs/benchmarks.md).
 const wholeRecordBytes = 512
 

@@ -63,9 +63,9 @@ type knownRecord struct {
 func (k *knownRecord) read() bool { return k.norm != "" }
 
 // The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
-// identity and its map entry beside its packed text, and a posting in a list, each with the room that maps
-// and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap: 415
-// estimated for 424 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
+// identity and its map entry beside its packed text, and a posting in a list, each with the room
+// that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap:
+// 435 estimated for 442 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
 const (
 	keyBytes     = 72
 	recordBytes  = 116
