@@ -57,13 +57,12 @@ func nibbles(s string) (uint64, bool) {
 func (id *Identity) usable() bool { return id.date != 0 }
 
 // RuledOut reports a pair that Score puts below floor on its identities alone; false means
-// nothing, and MayReach or Score decides. Its test is a sufficient condition for identityConflict,
-// derived from compareNIK's and compareBirthDate's levels and checked against them by tests:
-// birth dates more than a year apart and not one edit apart, and
-// valid NIKs differing before their serial, only in their region or else neither one edit apart
-// nor possibly twins'. Such
-// a pair is capped at the distinct weight, so when that is below floor nothing else about it
-// need be read. Symmetric, and safe for concurrent use.
+// nothing, and MayReach or Score decides. Its test is a sufficient condition for
+// identityConflict, derived from compareNIK's and compareBirthDate's levels and checked against
+// them by tests: birth dates more than a year apart and not one edit apart, and valid NIKs that
+// differ before their serial, either only in their region or neither one edit apart nor
+// possibly twins'. Such a pair is capped at the distinct weight, so when that is below floor
+// nothing else about it need be read. Symmetric, and safe for concurrent use.
 func (bd *ScoreBounds) RuledOut(a, b *Identity, floor float64) bool {
 	d := a.day - b.day
 	if d >= -366 && d <= 366 || !a.usable() || !b.usable() || !(bd.distinctWeight+bd.slack < floor) {
@@ -75,11 +74,11 @@ func (bd *ScoreBounds) RuledOut(a, b *Identity, floor float64) bool {
 	}
 	dn := a.nik ^ b.nik
 	switch {
-	case dn>>16 == 0: // the same region, date and month: compareNIK's serial levels
+	case dn>>16 == 0: // the same region and date: compareNIK's twin, serial and edit levels
 		return false
 	case dn&(1<<40-1) == 0: // only the region differs: "else"
 		return true
-	case dn>>40 == 0 && dn>>16&0xffff == 0: // only the day differs: perhaps twins
+	case dn>>40 == 0 && dn>>16&0xffff == 0: // the same region, month and year: perhaps twins
 		return false
 	}
 	return !oneEdit(dn, 0x1111111111111111)
