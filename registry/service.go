@@ -411,7 +411,6 @@ func (w *work) unlink(ctx context.Context, rec SourceRecord, from uuid.UUID) err
 	return w.refreshGolden(ctx, from)
 }
 
-// newCitizen mints a citizen for rec (moving rec from its current citizen if it had one).
 // newCitizenID mints a citizen ID, never reused. IDs are time-ordered (UUIDv7), so that the
 // indexes keyed by citizen (citizens, golden records, active links, events) grow at their end
 // rather than at random places: a bulk load mints a million of them.
@@ -423,6 +422,7 @@ func newCitizenID() uuid.UUID {
 	return id
 }
 
+// newCitizen mints a citizen for rec (moving rec from its current citizen if it had one).
 func (w *work) newCitizen(ctx context.Context, rec SourceRecord, current *Link) (uuid.UUID, error) {
 	tx := w.tx
 	if current != nil {

@@ -88,7 +88,8 @@ FROM s, generate_series(1, sqlc.arg(n)::int);
 -- A chunk's time, and its transaction's work_mem: the statement-level checks of source records
 -- and links (0010, 0012) see every row the chunk wrote, explanations and documents included,
 -- through transition tables that hold a 25,000-row chunk's 30 MB, which the default of 4 MB
--- spilled to temporary files (2.8 GB written and read back in a 1M-row load).
+-- spilled to temporary files (2.8 GB written and read back over a 1M-row load and a second
+-- one against it).
 SELECT now()::timestamptz AS now, set_config('work_mem', sqlc.arg(work_mem)::text, true)::text AS work_mem;
 
 -- name: BulkRecordsInsert :copyfrom

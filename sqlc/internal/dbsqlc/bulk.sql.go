@@ -26,7 +26,8 @@ type BulkChunkBeginRow struct {
 // A chunk's time, and its transaction's work_mem: the statement-level checks of source records
 // and links (0010, 0012) see every row the chunk wrote, explanations and documents included,
 // through transition tables that hold a 25,000-row chunk's 30 MB, which the default of 4 MB
-// spilled to temporary files (2.8 GB written and read back in a 1M-row load).
+// spilled to temporary files (2.8 GB written and read back over a 1M-row load and a second
+// one against it).
 func (q *Queries) BulkChunkBegin(ctx context.Context, workMem string) (BulkChunkBeginRow, error) {
 	row := q.db.QueryRow(ctx, bulkChunkBegin, workMem)
 	var i BulkChunkBeginRow
