@@ -275,9 +275,30 @@ func TestKeyLimit(t *testing.T) {
 		if got := KeyLimit(k, 1); got != 1 {
 			t.Errorf("KeyLimit(%q, 1) = %d, want 1: every key stays usable by one record", k, got)
 		}
+		if got := DigestOf(k).Limit(1000); got != want {
+			t.Errorf("DigestOf(%q).Limit(1000) = %d, want %d: the digest lost the key's looseness", k, got, want)
+		}
 	}
 	if loose != 3 {
 		t.Errorf("%d loose keys, want the name pair and two name-year keys", loose)
+	}
+}
+
+// TestDigestOf pins the digest to its definition, computed apart (printf KEY | sha256sum: the
+// first sixteen hex digits as a signed 64-bit number, the lowest bit whether the key is loose):
+// indexes hold digests, so a change of the function would strand every key written before it.
+func TestDigestOf(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		key  string
+		want Digest
+	}{
+		{"nn:112:121", 923115825573614291},        // sha256 0ccf90f3d5db52d3…, loose
+		{"da:19250101:1107", 7146520190318235622}, // sha256 632d8a3fcc134fe6…, not loose
+	} {
+		if got := DigestOf(tt.key); got != tt.want {
+			t.Errorf("DigestOf(%q) = %d, want %d", tt.key, got, tt.want)
+		}
 	}
 }
 

@@ -50,7 +50,7 @@ type bulkRow struct {
 	ident  matching.Identity // norm's, to rule candidates out (scoreRow)
 	issues []matching.Issue
 	hash   []byte
-	keys   []string
+	keys   []matching.Digest
 
 	// Set by classification: the record's ID (reserved for a new record), its new version, and
 	// for an update the state it had.
@@ -59,7 +59,7 @@ type bulkRow struct {
 	update  bool
 	current *Link
 	openRev bool
-	oldKeys []string
+	oldKeys []matching.Digest
 
 	// Set by prepare: r.keys' places in the chunk's keys.
 	keyRefs []int32
@@ -73,8 +73,7 @@ type bulkRow struct {
 // every row holding it: a national load holds millions of keys, and each lookup is a wait for
 // memory.
 type chunkKey struct {
-	name  string
-	hash  keyHash
+	key   matching.Digest
 	limit int // keyLimit
 	// adds and rems are the positions in work of the rows that add it (their new keys) and of the
 	// updates that remove it (their old keys), ascending.
@@ -537,13 +536,13 @@ func (p *chunkPlan) lap(phase string) {
 // keys can make a candidate.
 func (p *chunkPlan) prepare(ctx context.Context) error {
 	l, idx := p.l, p.l.idx
-	refs := map[string]int32{}
-	ref := func(k string) int32 {
+	refs := map[matching.Digest]int32{}
+	ref := func(k matching.Digest) int32 {
 		j, ok := refs[k]
 		if !ok {
 			j = int32(len(p.keys))
 			refs[k] = j
-			p.keys = append(p.keys, chunkKey{name: k, hash: idx.hash(k), limit: l.keyLimit(k)})
+			p.keys = append(p.keys, chunkKey{key: k, limit: l.keyLimit(k)})
 		}
 		return j
 	}
@@ -565,12 +564,12 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			return err
 		}
 	}
-	var keys []string
+	var keys []matching.Digest
 	var limits []int
 	for i := range p.keys {
 		ck := &p.keys[i]
 		rem := len(ck.rems)
-		e, ok := idx.keys[ck.hash]
+		e, ok := idx.keys[ck.key]
 		ck.entry = e
 		if !ok && idx.whole {
 			continue // held by no record
@@ -580,7 +579,7 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 		if ok && (!e.truncated || int(e.count)-rem > ck.limit) {
 			continue
 		}
-		keys = append(keys, ck.name)
+		keys = append(keys, ck.key)
 		limits = append(limits, ck.limit+1+rem)
 	}
 	if len(keys) > 0 {
@@ -592,7 +591,7 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			ids := postings[k]
 			idx.setKey(k, ids, len(ids), len(ids) >= limits[i])
 			ck := &p.keys[refs[k]]
-			ck.entry = idx.keys[ck.hash]
+			ck.entry = idx.keys[ck.key]
 		}
 	}
 	// Records that a usable key may offer as candidates and that are not in memory yet.
@@ -631,7 +630,7 @@ const recordsPage = 50_000
 
 // wholeRecordBytes is what a record of the registry takes in the index with its keys, about:
 // startIndex reads the whole registry only when that many bytes a record fit in half the index's
-// budget, leaving the rest for what the load adds (442 bytes measured on a 1M-record
+// budget, leaving the rest for what the load adds (386 bytes measured on a 1M-record
 // civil-registry file, docs/benchmarks.md).
 const wholeRecordBytes = 512
 
@@ -687,7 +686,7 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 				idx.learn(r.ID, &r.Normalized, r.CitizenID)
 			}
 			for _, k := range r.Keys {
-				idx.addPosting(idx.hash(k), r.ID, l.keyLimit(k))
+				idx.addPosting(k, r.ID, l.keyLimit(k))
 			}
 			idx.seen = r.ID
 		}
@@ -742,7 +741,7 @@ func (l *bulkLoader) meetOthers(ctx context.Context) error {
 	}
 	for _, id := range others {
 		for _, k := range keys[id] {
-			idx.addPosting(idx.hash(k), id, l.keyLimit(k))
+			idx.addPosting(k, id, l.keyLimit(k))
 		}
 	}
 	for i := range recs {
@@ -1378,9 +1377,9 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	}
 	tx.Stamp(now)
 	order.stamped(now)
-	inserts, insertKeys := make([]SourceRecord, 0, len(p.work)), make([][]string, 0, len(p.work))
+	inserts, insertKeys := make([]SourceRecord, 0, len(p.work)), make([][]matching.Digest, 0, len(p.work))
 	var updates []SourceRecord
-	var updateKeys [][]string
+	var updateKeys [][]matching.Digest
 	for i := range p.work {
 		r := &p.work[i]
 		rec := p.record(i, now)
@@ -1617,7 +1616,7 @@ func (p *chunkPlan) apply() {
 		idx.learn(r.id, &r.norm, p.citizen[i])
 		for _, ref := range r.keyRefs {
 			ck := &p.keys[ref]
-			idx.addPosting(ck.hash, r.id, ck.limit)
+			idx.addPosting(ck.key, r.id, ck.limit)
 		}
 	}
 	for retired, survivor := range p.merged {
@@ -1633,7 +1632,7 @@ func (p *chunkPlan) apply() {
 }
 
 // keyLimit is how many records key may be held by and still be used, as in the submit path.
-func (l *bulkLoader) keyLimit(k string) int { return matching.KeyLimit(k, l.maxPerKey) }
+func (l *bulkLoader) keyLimit(k matching.Digest) int { return k.Limit(l.maxPerKey) }
 
 // parallelFor runs fn(0..n-1) on every CPU.
 func parallelFor(n int, fn func(i int)) {

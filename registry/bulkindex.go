@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"hash/maphash"
 	"slices"
 
 	"github.com/google/uuid"
@@ -14,13 +13,12 @@ import (
 //
 // It holds millions of records at national scale, so it is laid out for memory, for the garbage
 // collector and for the scoring workers, which visit tens of millions of candidates a million
-// rows: keys are kept by a 128-bit hash (no string per key); a key's postings are positions in
+// rows: keys are kept by their digests, as the store holds them (no string per key); a key's postings are positions in
 // known (a candidate is found without a map lookup), held in its entry while there is one;
 // records are packed (matching.Packed) in one slice. The maps hold no pointers and are never
 // traced; what is traced is one string a record and one slice a key held by several records.
 type bulkIndex struct {
-	seeds [2]maphash.Seed
-	keys  map[keyHash]keyEntry
+	keys  map[matching.Digest]keyEntry
 	lists [][]int32 // postings of keys held by more than one record; lists[0] is never used
 
 	slots  map[int64]int32         // record ID -> its position in known
@@ -37,10 +35,6 @@ type bulkIndex struct {
 	whole bool
 	seen  int64
 }
-
-// keyHash is a blocking key's 128-bit hash: with tens of millions of keys the chance of two
-// sharing one is below 1e-20, so a key's postings are never another key's.
-type keyHash [2]uint64
 
 // keyEntry is one blocking key: the records holding it, or only a lower bound of their number
 // when there are too many for the key to be usable (truncated).
@@ -65,28 +59,23 @@ func (k *knownRecord) read() bool { return k.norm != "" }
 // The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
 // identity and its map entry beside its packed text, and a posting in a list, each with the room
 // that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap:
-// 435 estimated for 442 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
+// 385 estimated for 386 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
 const (
-	keyBytes     = 72
+	keyBytes     = 48
 	recordBytes  = 116
 	postingBytes = 8
 )
 
 func newBulkIndex() *bulkIndex {
 	return &bulkIndex{
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		keys:  map[keyHash]keyEntry{}, lists: [][]int32{nil},
+		keys: map[matching.Digest]keyEntry{}, lists: [][]int32{nil},
 		slots: map[int64]int32{}, merged: map[uuid.UUID]uuid.UUID{},
 	}
 }
 
-func (idx *bulkIndex) hash(k string) keyHash {
-	return keyHash{maphash.String(idx.seeds[0], k), maphash.String(idx.seeds[1], k)}
-}
-
 // key is the entry of blocking key k, if the index has it.
-func (idx *bulkIndex) key(k string) (keyEntry, bool) {
-	e, ok := idx.keys[idx.hash(k)]
+func (idx *bulkIndex) key(k matching.Digest) (keyEntry, bool) {
+	e, ok := idx.keys[k]
 	return e, ok
 }
 
@@ -108,8 +97,7 @@ func (idx *bulkIndex) postings(e keyEntry, one *[1]int32) []int32 {
 // setKey records what the registry holds for k: its records, or only that there are at least
 // count of them. Records the index has not met get a place in known, to be read before they are
 // scored.
-func (idx *bulkIndex) setKey(k string, ids []int64, count int, truncated bool) {
-	h := idx.hash(k)
+func (idx *bulkIndex) setKey(h matching.Digest, ids []int64, count int, truncated bool) {
 	old, had := idx.keys[h]
 	if !had {
 		idx.bytes += keyBytes
@@ -152,10 +140,10 @@ func (idx *bulkIndex) slot(id int64) int32 {
 	return s
 }
 
-// addPosting records that record id now holds the key of hash h, which the index has. A key far
+// addPosting records that record id now holds the key of digest h, which the index has. A key far
 // over its limit keeps its count only: an update that brings it back under makes prepare read it
 // again.
-func (idx *bulkIndex) addPosting(h keyHash, id int64, limit int) {
+func (idx *bulkIndex) addPosting(h matching.Digest, id int64, limit int) {
 	s := idx.slot(id)
 	e, ok := idx.keys[h]
 	if !ok {
@@ -182,8 +170,7 @@ func (idx *bulkIndex) addPosting(h keyHash, id int64, limit int) {
 }
 
 // removePosting records that record id no longer holds k.
-func (idx *bulkIndex) removePosting(k string, id int64) {
-	h := idx.hash(k)
+func (idx *bulkIndex) removePosting(h matching.Digest, id int64) {
 	e, ok := idx.keys[h]
 	if !ok {
 		return

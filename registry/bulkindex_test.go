@@ -15,7 +15,7 @@ import (
 
 // postings are the records the index holds for key k, sorted, and whether it knows k at all.
 func postings(idx *bulkIndex, k string) ([]int64, keyEntry, bool) {
-	e, ok := idx.key(k)
+	e, ok := idx.key(matching.DigestOf(k))
 	var one [1]int32
 	var ids []int64
 	for _, s := range idx.postings(e, &one) {
@@ -44,36 +44,36 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 			t.Fatalf("%s: another key holds %v", step, other)
 		}
 	}
-	idx.setKey("id:1", nil, 0, false)
+	idx.setKey(matching.DigestOf("id:1"), nil, 0, false)
 	check("read from an empty registry", nil, 0, false)
-	idx.addPosting(idx.hash("id:1"), 10, 5)
+	idx.addPosting(matching.DigestOf("id:1"), 10, 5)
 	check("one record", []int64{10}, 1, false)
-	idx.addPosting(idx.hash("id:1"), 11, 5)
-	idx.addPosting(idx.hash("id:1"), 12, 5)
+	idx.addPosting(matching.DigestOf("id:1"), 11, 5)
+	idx.addPosting(matching.DigestOf("id:1"), 12, 5)
 	check("three records", []int64{10, 11, 12}, 3, false)
-	idx.removePosting("id:1", 11)
+	idx.removePosting(matching.DigestOf("id:1"), 11)
 	check("one removed", []int64{10, 12}, 2, false)
-	idx.removePosting("id:1", 10)
-	idx.removePosting("id:1", 12)
+	idx.removePosting(matching.DigestOf("id:1"), 10)
+	idx.removePosting(matching.DigestOf("id:1"), 12)
 	check("all removed", nil, 0, false)
 	for id := range int64(12) {
-		idx.addPosting(idx.hash("id:1"), 100+id, 5)
+		idx.addPosting(matching.DigestOf("id:1"), 100+id, 5)
 	}
 	check("at twice the limit and one", []int64{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111}, 12, false)
-	idx.addPosting(idx.hash("id:1"), 200, 5)
+	idx.addPosting(matching.DigestOf("id:1"), 200, 5)
 	check("past twice the limit and one", nil, 13, true)
-	idx.removePosting("id:1", 200)
+	idx.removePosting(matching.DigestOf("id:1"), 200)
 	check("a truncated key keeps counting", nil, 12, true)
 
-	idx.setKey("id:1", []int64{7}, 1, false)
+	idx.setKey(matching.DigestOf("id:1"), []int64{7}, 1, false)
 	check("read again: one record", []int64{7}, 1, false)
-	idx.removePosting("id:1", 7)
+	idx.removePosting(matching.DigestOf("id:1"), 7)
 	check("its record removed", nil, 0, false)
-	idx.setKey("id:1", []int64{3, 1, 2}, 3, false)
+	idx.setKey(matching.DigestOf("id:1"), []int64{3, 1, 2}, 3, false)
 	check("read again: three records", []int64{1, 2, 3}, 3, false)
-	idx.setKey("id:1", nil, 1001, true)
+	idx.setKey(matching.DigestOf("id:1"), nil, 1001, true)
 	check("read again: over the cap", nil, 1001, true)
-	idx.removePosting("id:3", 1) // a key the index never read: nothing to do
+	idx.removePosting(matching.DigestOf("id:3"), 1) // a key the index never read: nothing to do
 	if _, _, ok := postings(idx, "id:3"); ok {
 		t.Fatal("removing from an unknown key made it known")
 	}
@@ -89,7 +89,7 @@ func TestBulkIndexRecordsAndTheirMemory(t *testing.T) {
 	if !ok || k.citizen != a || k.norm.Normalized().NIK != n.NIK || k.id != 1 {
 		t.Fatalf("record 1 = %+v %v", k, ok)
 	}
-	idx.setKey("id:2", []int64{2}, 1, false)
+	idx.setKey(matching.DigestOf("id:2"), []int64{2}, 1, false)
 	if _, ok := idx.record(2); ok || len(idx.known) != 2 {
 		t.Fatal("a record only named by a posting reads as known")
 	}
@@ -132,7 +132,7 @@ func BenchmarkBulkIndexMemory(b *testing.B) {
 		b.Fatal(err)
 	}
 	var norms []matching.Normalized
-	var keys [][]string
+	var keys [][]matching.Digest
 	for {
 		row, err := rows.next()
 		if errors.Is(err, io.EOF) {
@@ -143,7 +143,11 @@ func BenchmarkBulkIndexMemory(b *testing.B) {
 		}
 		n, _ := matching.Normalize(row.person.MatchingRecord())
 		norms = append(norms, n)
-		keys = append(keys, matching.BlockingKeys(n))
+		var ds []matching.Digest
+		for _, k := range matching.BlockingKeys(n) {
+			ds = append(ds, matching.DigestOf(k))
+		}
+		keys = append(keys, ds)
 	}
 	citizen := uuid.New()
 	var stats runtime.MemStats
@@ -159,7 +163,7 @@ func BenchmarkBulkIndexMemory(b *testing.B) {
 				if _, ok := idx.key(k); !ok {
 					idx.setKey(k, nil, 0, false)
 				}
-				idx.addPosting(idx.hash(k), id, 100)
+				idx.addPosting(k, id, 100)
 			}
 		}
 		runtime.GC()

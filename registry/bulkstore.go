@@ -46,15 +46,15 @@ type BulkStore interface {
 	// released; ErrConflict if another process holds it.
 	Claim(ctx context.Context, name string) (Claim, error)
 
-	// IndexKeys returns blocking keys in the form the store indexes them (a NIK's key becomes
-	// its keyed lookup token); every key BulkStore takes or returns is in that form.
-	IndexKeys(keys []string) []string
+	// IndexKeys returns blocking keys in the form the store indexes them: digests, a NIK's key
+	// taken with its keyed lookup token; every key BulkStore takes or returns is in that form.
+	IndexKeys(keys []string) []matching.Digest
 	// ExistingRecords returns the current state of the source's records with these local IDs
 	// (those that exist).
 	ExistingRecords(ctx context.Context, source string, localIDs []string) ([]ExistingRecord, error)
 	// KeyPostings returns, for each keys[i], the IDs of up to limits[i] records holding it,
 	// lowest first.
-	KeyPostings(ctx context.Context, keys []string, limits []int) (map[string][]int64, error)
+	KeyPostings(ctx context.Context, keys []matching.Digest, limits []int) (map[matching.Digest][]int64, error)
 	// MatchingRecords returns the normalised form and citizen of the given records.
 	MatchingRecords(ctx context.Context, ids []int64) ([]MatchingRecord, error)
 	// LastRecordID is the highest record ID in use (0 when the registry holds no record).
@@ -65,7 +65,7 @@ type BulkStore interface {
 	// RecordsAfter returns the IDs of the first limit records above after, ascending.
 	RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error)
 	// RecordKeys returns the blocking keys the given records hold now.
-	RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error)
+	RecordKeys(ctx context.Context, ids []int64) (map[int64][]matching.Digest, error)
 	// CitizenRecordCounts returns how many records are actively linked to each citizen.
 	CitizenRecordCounts(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]int, error)
 	// OpenReviews returns the open reviews of the given records, their candidates named by
@@ -105,10 +105,10 @@ type BulkTx interface {
 	Goldens(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]GoldenRecord, error)
 	// InsertRecords stores new records (IDs reserved), their first version and their blocking
 	// keys (keys[i] are recs[i]'s, in the store's form).
-	InsertRecords(ctx context.Context, recs []SourceRecord, keys [][]string) error
+	InsertRecords(ctx context.Context, recs []SourceRecord, keys [][]matching.Digest) error
 	// UpdateRecords stores new versions of existing records (Version already incremented), their
 	// blocking keys replaced by keys[i]; ErrConflict if any record's version moved on meanwhile.
-	UpdateRecords(ctx context.Context, recs []SourceRecord, keys [][]string) error
+	UpdateRecords(ctx context.Context, recs []SourceRecord, keys [][]matching.Digest) error
 	InsertCitizens(ctx context.Context, ids []uuid.UUID) error
 	// EndLinks ends the active links of the records; ErrConflict if one had none.
 	EndLinks(ctx context.Context, recordIDs []int64, actor string) error
@@ -190,7 +190,7 @@ type ExistingRecord struct {
 // IndexedRecord is a record as a loader's index holds it.
 type IndexedRecord struct {
 	MatchingRecord
-	Keys []string // in the store's form
+	Keys []matching.Digest // in the store's form
 }
 
 // MatchingRecord is a record as candidate search sees it.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sqlc-dev/pqtype"
 
+	"github.com/bangsa/registry/matching"
 	"github.com/bangsa/registry/registry"
 	"github.com/bangsa/registry/sqlc/internal/dbsqlc"
 )
@@ -207,7 +207,7 @@ func (c *claim) Release() {
 	})
 }
 
-func (b bulkStore) IndexKeys(keys []string) []string { return b.s.indexKeys(keys) }
+func (b bulkStore) IndexKeys(keys []string) []matching.Digest { return b.s.indexKeys(keys) }
 
 func (b bulkStore) ExistingRecords(ctx context.Context, source string, localIDs []string) ([]registry.ExistingRecord, error) {
 	rows, err := queryParts(ctx, localIDs, func(ctx context.Context, part []string) ([]dbsqlc.BulkRecordsByLocalIDRow, error) {
@@ -227,20 +227,20 @@ func (b bulkStore) ExistingRecords(ctx context.Context, source string, localIDs 
 	return out, nil
 }
 
-func (b bulkStore) KeyPostings(ctx context.Context, keys []string, limits []int) (map[string][]int64, error) {
-	out := make(map[string][]int64, len(keys))
+func (b bulkStore) KeyPostings(ctx context.Context, keys []matching.Digest, limits []int) (map[matching.Digest][]int64, error) {
+	out := make(map[matching.Digest][]int64, len(keys))
 	for start := 0; start < len(keys); start += maxArray {
 		end := min(start+maxArray, len(keys))
 		lims := make([]int32, end-start)
 		for i := range lims {
 			lims[i] = int32(limits[start+i])
 		}
-		rows, err := b.s.q.BulkKeyPostings(ctx, dbsqlc.BulkKeyPostingsParams{Keys: keys[start:end], Limits: lims})
+		rows, err := b.s.q.BulkKeyPostings(ctx, dbsqlc.BulkKeyPostingsParams{Keys: digestInts(keys[start:end]), Limits: lims})
 		if err != nil {
 			return nil, mapErr(err)
 		}
 		for _, r := range rows {
-			out[r.Key] = append(out[r.Key], r.RecordID)
+			out[matching.Digest(r.Key)] = append(out[matching.Digest(r.Key)], r.RecordID)
 		}
 	}
 	return out, nil
@@ -286,7 +286,7 @@ func (b bulkStore) IndexRecords(ctx context.Context, after int64, limit int) ([]
 	out := make([]registry.IndexedRecord, len(rows))
 	err = parallel(len(rows), func(i int) (err error) {
 		r := &rows[i]
-		out[i] = registry.IndexedRecord{MatchingRecord: registry.MatchingRecord{ID: r.ID}, Keys: r.Keys}
+		out[i] = registry.IndexedRecord{MatchingRecord: registry.MatchingRecord{ID: r.ID}, Keys: intDigests(r.Keys)}
 		if r.CitizenID.Valid {
 			out[i].MatchingRecord, err = b.s.matchingRecord(r.ID, r.CitizenID.UUID, r.Normalized)
 		}
@@ -295,14 +295,14 @@ func (b bulkStore) IndexRecords(ctx context.Context, after int64, limit int) ([]
 	return out, err
 }
 
-func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]string, error) {
+func (b bulkStore) RecordKeys(ctx context.Context, ids []int64) (map[int64][]matching.Digest, error) {
 	rows, err := queryParts(ctx, ids, b.s.q.BulkRecordKeys)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64][]string, len(rows))
+	out := make(map[int64][]matching.Digest, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.Keys
+		out[r.ID] = intDigests(r.Keys)
 	}
 	return out, nil
 }
@@ -494,7 +494,7 @@ func (t *bulkTx) encodeRecords(recs []registry.SourceRecord) ([]recordJSON, erro
 	return out, err
 }
 
-func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord, keys [][]string) error {
+func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord, keys [][]matching.Digest) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -519,13 +519,9 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 	return t.insertKeys(ctx, recs, keys)
 }
 
-// keysOrEmpty is keys, or an empty list for a record holding none (the column is NOT NULL).
-func keysOrEmpty(keys []string) []string {
-	if keys == nil {
-		return []string{}
-	}
-	return keys
-}
+// keysOrEmpty is keys in the column's type, an empty list for a record holding none (the column
+// is NOT NULL).
+func keysOrEmpty(keys []matching.Digest) []int64 { return digestInts(keys) }
 
 func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecord, enc []recordJSON) error {
 	rows := make([]dbsqlc.BulkVersionsInsertParams, len(recs))
@@ -540,24 +536,21 @@ func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecor
 
 // insertKeys writes the records' blocking keys to the key index, in the index's order: sorted
 // rows insert into its B-tree in order, touching far fewer pages.
-func (t *bulkTx) insertKeys(ctx context.Context, recs []registry.SourceRecord, keys [][]string) error {
+func (t *bulkTx) insertKeys(ctx context.Context, recs []registry.SourceRecord, keys [][]matching.Digest) error {
 	var rows []dbsqlc.BulkKeysInsertParams
 	for i, r := range recs {
 		for _, k := range keys[i] {
-			rows = append(rows, dbsqlc.BulkKeysInsertParams{Key: k, RecordID: r.ID})
+			rows = append(rows, dbsqlc.BulkKeysInsertParams{Key: int64(k), RecordID: r.ID})
 		}
 	}
 	slices.SortFunc(rows, func(a, b dbsqlc.BulkKeysInsertParams) int {
-		if c := strings.Compare(a.Key, b.Key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.RecordID, b.RecordID)
+		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.RecordID, b.RecordID))
 	})
 	_, err := t.q.BulkKeysInsert(ctx, rows)
 	return err
 }
 
-func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord, keys [][]string) error {
+func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord, keys [][]matching.Digest) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -580,7 +573,7 @@ func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord
 			p.Scores = append(p.Scores, r.Score)
 			for _, k := range keys[i] {
 				p.KeyIds = append(p.KeyIds, r.ID)
-				p.Keys = append(p.Keys, k)
+				p.Keys = append(p.Keys, int64(k))
 			}
 		}
 		n, err := t.q.BulkRecordsUpdate(ctx, p)

@@ -3,6 +3,9 @@ package pgstore_test
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/bangsa/registry/matching"
 	"github.com/bangsa/registry/registry"
 	"github.com/bangsa/registry/schema"
 	"github.com/bangsa/registry/schema/pgtest"
@@ -297,6 +301,105 @@ func TestGoldenRecordsComparedAsTextUnlessLaidOutByPostgreSQL(t *testing.T) {
 		}
 		if differs != tc.differs {
 			t.Errorf("%s: json_differs = %v, want %v", tc.name, differs, tc.differs)
+		}
+	}
+}
+
+// TestBlockingKeysFoundThroughMigration15 writes records with their blocking keys as text, the
+// way a registry did before migration 15, migrates, and finds them by the digests the current
+// code computes: in the key index and on the records. Keys cover every kind, the loose ones, a
+// NIK's token and text beyond ASCII, so blocking_key_digest and matching.DigestOf must agree on
+// all of them (TestKeyDigestIsTheSchemas).
+func TestBlockingKeysFoundThroughMigration15(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, _, _ := goldenMigrationStart(t, 14)
+	if _, err := conn.Exec(ctx, `INSERT INTO sources (code) VALUES ('dukcapil')`); err != nil {
+		t.Fatal(err)
+	}
+	records := map[string][]string{
+		"D-1": {"da:19870512:3171", "id:Zm9vYmFyYmF6cXV4", "nl:112:3171", "nn:112:121", "ny:112:1987"},
+		"D-2": {"em:siti@example.org", "ny:112:1987", "ph:81234567890"},
+		"D-3": {}, // a record holding no key
+		"D-4": {"nl:ẞöß:ĳ"},
+	}
+	ids := map[string]int64{}
+	for local, keys := range records {
+		var id int64
+		err := conn.QueryRow(ctx, `INSERT INTO source_records (source, local_id, version, content_hash, raw, normalized, keys)
+			VALUES ('dukcapil', $1, 1, '\x00', '{}', '{}', $2) RETURNING id`, local, keys).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[local] = id
+		for _, k := range keys {
+			if _, err := conn.Exec(ctx, `INSERT INTO blocking_keys (key, record_id) VALUES ($1, $2)`, k, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	migrate(t, conn, 15, schema.Latest())
+	for local, keys := range records {
+		want := make([]int64, len(keys))
+		for i, k := range keys {
+			want[i] = int64(matching.DigestOf(k))
+		}
+		var listed []int64
+		if err := conn.QueryRow(ctx, `SELECT keys FROM source_records WHERE id = $1`, ids[local]).Scan(&listed); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(listed, want) {
+			t.Errorf("record %s lists keys %v after the migration, want %v", local, listed, want)
+		}
+		for i, d := range want {
+			var held bool
+			if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM blocking_keys WHERE key = $1 AND record_id = $2)`, d, ids[local]).Scan(&held); err != nil {
+				t.Fatal(err)
+			}
+			if !held {
+				t.Errorf("the key index lost record %s's key %q (digest %d)", local, keys[i], d)
+			}
+		}
+	}
+}
+
+// TestKeyDigestIsTheSchemas holds the schema's blocking_key_digest to matching.DigestOf on the
+// keys of a few people and on random text: an index written by one and searched by the other
+// must agree.
+func TestKeyDigestIsTheSchemas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	var keys []string
+	for _, r := range []matching.Record{
+		{NIK: "3171045205870003", FullName: "Siti Rahayu", BirthDate: "1987-05-12", Phone: "0812-3456-7890", Email: "siti@example.org", Village: "Menteng"},
+		{FullName: "Muhammad Rizki Pratama", BirthDate: "2001-12-01", Postcode: "40115", City: "Bandung"},
+	} {
+		n, _ := matching.Normalize(r)
+		keys = append(keys, matching.BlockingKeys(n)...)
+	}
+	keys = append(keys, "", "nn:", "ny:x", "xx:ünïcødé 名前")
+	rng := rand.New(rand.NewPCG(1, 2))
+	letters := []rune("abcnyz:0189 éß名")
+	for range 1000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteRune(letters[rng.IntN(len(letters))])
+		}
+		keys = append(keys, b.String())
+	}
+	var got []int64
+	if err := conn.QueryRow(ctx, `SELECT array_agg(blocking_key_digest(k) ORDER BY i) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)`, keys).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range keys {
+		if want := int64(matching.DigestOf(k)); got[i] != want {
+			t.Errorf("blocking_key_digest(%q) = %d, matching.DigestOf = %d", k, got[i], want)
 		}
 	}
 }

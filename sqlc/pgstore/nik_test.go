@@ -40,7 +40,7 @@ func TestNIKsAreNeverStoredInClear(t *testing.T) {
 	for _, q := range []string{
 		`SELECT raw::text || normalized::text FROM source_records`,
 		`SELECT raw::text FROM source_record_versions`,
-		`SELECT key FROM blocking_keys`,
+		`SELECT key::text FROM blocking_keys`,
 		`SELECT fields::text FROM golden_records`,
 		`SELECT candidates::text FROM reviews`,
 		`SELECT coalesce(explanation::text, '') FROM links`,

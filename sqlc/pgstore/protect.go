@@ -27,13 +27,32 @@ type codec struct {
 // value is replaced by the keyed index token.
 const nikKeyPrefix = "id:"
 
-func (c codec) indexKeys(keys []string) []string {
-	out := make([]string, len(keys))
+// indexKeys returns keys as the key index holds them: digests (matching.Digest), a NIK's key
+// taken with its keyed index token in place of the NIK.
+func (c codec) indexKeys(keys []string) []matching.Digest {
+	out := make([]matching.Digest, len(keys))
 	for i, k := range keys {
 		if v, ok := strings.CutPrefix(k, nikKeyPrefix); ok {
 			k = nikKeyPrefix + c.nik.Index(v)
 		}
-		out[i] = k
+		out[i] = matching.DigestOf(k)
+	}
+	return out
+}
+
+// digestInts and intDigests convert digests to and from the key index's column type.
+func digestInts(ds []matching.Digest) []int64 {
+	out := make([]int64, len(ds))
+	for i, d := range ds {
+		out[i] = int64(d)
+	}
+	return out
+}
+
+func intDigests(xs []int64) []matching.Digest {
+	out := make([]matching.Digest, len(xs))
+	for i, x := range xs {
+		out[i] = matching.Digest(x)
 	}
 	return out
 }

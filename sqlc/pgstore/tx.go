@@ -76,7 +76,7 @@ func (t *tx) SetRecordOutcome(ctx context.Context, recordID int64, outcome regis
 }
 
 func (t *tx) ReplaceBlockingKeys(ctx context.Context, recordID int64, keys []string) error {
-	return mapErr(t.q.BlockingKeysReplace(ctx, dbsqlc.BlockingKeysReplaceParams{Keys: t.indexKeys(keys), RecordID: recordID}))
+	return mapErr(t.q.BlockingKeysReplace(ctx, dbsqlc.BlockingKeysReplaceParams{Keys: digestInts(t.indexKeys(keys)), RecordID: recordID}))
 }
 
 func (t *tx) CandidateRecords(ctx context.Context, keys []string, limits []int, exclude int64) ([]registry.CandidateRecord, error) {
@@ -84,7 +84,7 @@ func (t *tx) CandidateRecords(ctx context.Context, keys []string, limits []int, 
 	for i, l := range limits {
 		lims[i] = int32(l)
 	}
-	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: t.indexKeys(keys), Limits: lims, Exclude: exclude})
+	rows, err := t.q.CandidateRecords(ctx, dbsqlc.CandidateRecordsParams{Keys: digestInts(t.indexKeys(keys)), Limits: lims, Exclude: exclude})
 	if err != nil {
 		return nil, mapErr(err)
 	}

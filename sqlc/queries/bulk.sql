@@ -14,8 +14,8 @@ WHERE r.source = sqlc.arg(source) AND r.local_id = ANY (sqlc.arg(local_ids)::tex
 -- name: BulkKeyPostings :many
 -- Up to lim records holding each key, lowest record IDs first (the submit path's cap is applied
 -- by the caller, who asks for one more than it allows).
-SELECT u.key::text AS key, b.record_id
-FROM (SELECT unnest(sqlc.arg(keys)::text[]) AS key, unnest(sqlc.arg(limits)::int[]) AS lim) u
+SELECT u.key::bigint AS key, b.record_id
+FROM (SELECT unnest(sqlc.arg(keys)::bigint[]) AS key, unnest(sqlc.arg(limits)::int[]) AS lim) u
 CROSS JOIN LATERAL (
     SELECT k.record_id FROM blocking_keys k WHERE k.key = u.key ORDER BY k.record_id LIMIT u.lim
 ) b;
@@ -108,7 +108,7 @@ WITH u AS (
            unnest(sqlc.arg(outcomes)::text[]) AS outcome, unnest(sqlc.arg(scores)::float8[]) AS score
 ), k AS (
     SELECT x.id, array_agg(x.key) AS keys
-    FROM (SELECT unnest(sqlc.arg(key_ids)::bigint[]) AS id, unnest(sqlc.arg(keys)::text[]) AS key) x
+    FROM (SELECT unnest(sqlc.arg(key_ids)::bigint[]) AS id, unnest(sqlc.arg(keys)::bigint[]) AS key) x
     GROUP BY x.id
 ), dropped AS (
     DELETE FROM blocking_keys b USING source_records r, u

@@ -26,17 +26,17 @@ UPDATE source_records SET outcome = $2, score = $3 WHERE id = $1;
 -- A record's blocking keys: listed on the record (which is how they are found again, the key
 -- index having no entry by record), written to the index, and those it no longer holds deleted.
 WITH listed AS (
-    UPDATE source_records n SET keys = sqlc.arg(keys)::text[]
+    UPDATE source_records n SET keys = sqlc.arg(keys)::bigint[]
     FROM source_records o
     WHERE n.id = sqlc.arg(record_id)::bigint AND o.id = n.id
     RETURNING o.keys AS old
 ), dropped AS (
     DELETE FROM blocking_keys b USING listed
     WHERE b.record_id = sqlc.arg(record_id)::bigint AND b.key = ANY (listed.old)
-      AND NOT b.key = ANY (sqlc.arg(keys)::text[])
+      AND NOT b.key = ANY (sqlc.arg(keys)::bigint[])
 )
 INSERT INTO blocking_keys (key, record_id)
-SELECT unnest(sqlc.arg(keys)::text[]), sqlc.arg(record_id)::bigint
+SELECT unnest(sqlc.arg(keys)::bigint[]), sqlc.arg(record_id)::bigint
 ON CONFLICT DO NOTHING;
 
 -- name: CandidateRecords :many
@@ -44,7 +44,7 @@ ON CONFLICT DO NOTHING;
 -- A key held by more records than its limit (a very common name in one year, say) is too
 -- unselective to be evidence and is skipped, which bounds the work of every submission.
 WITH keys AS (
-    SELECT unnest(sqlc.arg(keys)::text[]) AS key, unnest(sqlc.arg(limits)::int[]) AS lim
+    SELECT unnest(sqlc.arg(keys)::bigint[]) AS key, unnest(sqlc.arg(limits)::int[]) AS lim
 ), usable AS (
     SELECT k.key FROM keys k
     WHERE (SELECT count(*) FROM (

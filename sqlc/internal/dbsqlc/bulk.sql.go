@@ -223,7 +223,7 @@ type BulkIndexRecordsParams struct {
 
 type BulkIndexRecordsRow struct {
 	ID         int64
-	Keys       []string
+	Keys       []int64
 	CitizenID  uuid.NullUUID
 	Normalized []byte
 }
@@ -256,20 +256,20 @@ func (q *Queries) BulkIndexRecords(ctx context.Context, arg BulkIndexRecordsPara
 }
 
 const bulkKeyPostings = `-- name: BulkKeyPostings :many
-SELECT u.key::text AS key, b.record_id
-FROM (SELECT unnest($1::text[]) AS key, unnest($2::int[]) AS lim) u
+SELECT u.key::bigint AS key, b.record_id
+FROM (SELECT unnest($1::bigint[]) AS key, unnest($2::int[]) AS lim) u
 CROSS JOIN LATERAL (
     SELECT k.record_id FROM blocking_keys k WHERE k.key = u.key ORDER BY k.record_id LIMIT u.lim
 ) b
 `
 
 type BulkKeyPostingsParams struct {
-	Keys   []string
+	Keys   []int64
 	Limits []int32
 }
 
 type BulkKeyPostingsRow struct {
-	Key      string
+	Key      int64
 	RecordID int64
 }
 
@@ -296,7 +296,7 @@ func (q *Queries) BulkKeyPostings(ctx context.Context, arg BulkKeyPostingsParams
 }
 
 type BulkKeysInsertParams struct {
-	Key      string
+	Key      int64
 	RecordID int64
 }
 
@@ -419,7 +419,7 @@ SELECT id, keys FROM source_records WHERE id = ANY ($1::bigint[])
 
 type BulkRecordKeysRow struct {
 	ID   int64
-	Keys []string
+	Keys []int64
 }
 
 func (q *Queries) BulkRecordKeys(ctx context.Context, ids []int64) ([]BulkRecordKeysRow, error) {
@@ -543,7 +543,7 @@ type BulkRecordsInsertParams struct {
 	Issues      []byte
 	Outcome     string
 	Score       float64
-	Keys        []string
+	Keys        []int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -556,7 +556,7 @@ WITH u AS (
            unnest($8::text[]) AS outcome, unnest($9::float8[]) AS score
 ), k AS (
     SELECT x.id, array_agg(x.key) AS keys
-    FROM (SELECT unnest($10::bigint[]) AS id, unnest($11::text[]) AS key) x
+    FROM (SELECT unnest($10::bigint[]) AS id, unnest($11::bigint[]) AS key) x
     GROUP BY x.id
 ), dropped AS (
     DELETE FROM blocking_keys b USING source_records r, u
@@ -581,7 +581,7 @@ type BulkRecordsUpdateParams struct {
 	Outcomes      []string
 	Scores        []float64
 	KeyIds        []int64
-	Keys          []string
+	Keys          []int64
 }
 
 // New versions of existing records with the keys they now hold (key_ids[i] holds keys[i]); the

@@ -50,7 +50,7 @@ type AuditChain struct {
 }
 
 type BlockingKey struct {
-	Key      string
+	Key      int64
 	RecordID int64
 }
 
@@ -233,7 +233,7 @@ type SourceRecord struct {
 	Score       float64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-	Keys        []string
+	Keys        []int64
 }
 
 type SourceRecordVersion struct {

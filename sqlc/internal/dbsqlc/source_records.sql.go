@@ -14,22 +14,22 @@ import (
 
 const blockingKeysReplace = `-- name: BlockingKeysReplace :exec
 WITH listed AS (
-    UPDATE source_records n SET keys = $1::text[]
+    UPDATE source_records n SET keys = $1::bigint[]
     FROM source_records o
     WHERE n.id = $2::bigint AND o.id = n.id
     RETURNING o.keys AS old
 ), dropped AS (
     DELETE FROM blocking_keys b USING listed
     WHERE b.record_id = $2::bigint AND b.key = ANY (listed.old)
-      AND NOT b.key = ANY ($1::text[])
+      AND NOT b.key = ANY ($1::bigint[])
 )
 INSERT INTO blocking_keys (key, record_id)
-SELECT unnest($1::text[]), $2::bigint
+SELECT unnest($1::bigint[]), $2::bigint
 ON CONFLICT DO NOTHING
 `
 
 type BlockingKeysReplaceParams struct {
-	Keys     []string
+	Keys     []int64
 	RecordID int64
 }
 
@@ -42,7 +42,7 @@ func (q *Queries) BlockingKeysReplace(ctx context.Context, arg BlockingKeysRepla
 
 const candidateRecords = `-- name: CandidateRecords :many
 WITH keys AS (
-    SELECT unnest($1::text[]) AS key, unnest($2::int[]) AS lim
+    SELECT unnest($1::bigint[]) AS key, unnest($2::int[]) AS lim
 ), usable AS (
     SELECT k.key FROM keys k
     WHERE (SELECT count(*) FROM (
@@ -60,7 +60,7 @@ ORDER BY r.id
 `
 
 type CandidateRecordsParams struct {
-	Keys    []string
+	Keys    []int64
 	Limits  []int32
 	Exclude int64
 }
