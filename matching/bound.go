@@ -82,6 +82,10 @@ type ScoreBounds struct {
 	levels [maxFields][]float64
 	// distinctWeight caps pairs whose identities conflict (RuledOut).
 	distinctWeight float64
+	// fieldHi[i] is fieldMax of field i; hi[i][l] bounds rawWeight at its level l, and
+	// hiFrom[i][l] at any level from l on (Below).
+	fieldHi    [maxFields]float64
+	hi, hiFrom [maxFields][]float64
 }
 
 // Bounds computes the model's score bounds, for MayReach and RuledOut.
@@ -105,7 +109,23 @@ func newScoreBounds(m *Model) *ScoreBounds {
 			}
 		}
 		hi, lo := m.fieldRange(i)
-		maxima[i] = hi
+		maxima[i], bd.fieldHi[i] = hi, hi
+		if fp := m.fieldParams(i); fp != nil {
+			n := len(fp.Levels)
+			bd.hi[i], bd.hiFrom[i] = make([]float64, n), make([]float64, n+1)
+			bd.hiFrom[i][n] = math.Inf(-1)
+			if n < len(fieldSpecs[i].levels) {
+				bd.hiFrom[i][n] = 0 // the levels the model lacks weigh 0
+			}
+			for l := n - 1; l >= 0; l-- {
+				h, _ := m.levelRange(i, l)
+				if l == 0 {
+					h = math.Max(h, 0) // rawWeight never weighs an exact agreement below 0
+				}
+				bd.hi[i][l] = h
+				bd.hiFrom[i][l] = max(h, bd.hiFrom[i][l+1])
+			}
+		}
 		scale += math.Max(hi, -lo)
 		if k := bd.slot[i]; k >= 0 {
 			bd.householdMax[k] = hi
@@ -138,20 +158,39 @@ func (m *Model) fieldRange(i int) (hi, lo float64) {
 	if fp == nil {
 		return 0, 0
 	}
-	tf := 0.0
-	if m.TermFrequencies != nil {
-		tf = math.Abs(m.TFMaxAdjust)
-	}
-	levels := fieldSpecs[i].tfLevels
 	for l := range fp.Levels {
-		lp := &fp.Levels[l]
-		w, adj := levelWeight(lp), 0.0
-		if !lp.Fixed && (l >= len(levels) || levels[l]) {
-			adj = tf
-		}
-		hi, lo = math.Max(hi, w+adj), math.Min(lo, w-adj)
+		h, w := m.levelRange(i, l)
+		hi, lo = math.Max(hi, h), math.Min(lo, w)
 	}
 	return hi, lo
+}
+
+// levelRange bounds rawWeight of field i at its level l, from above and below: the level's
+// weight, give or take the most a term frequency may adjust it by.
+func (m *Model) levelRange(i, l int) (hi, lo float64) {
+	lp := &m.fieldParams(i).Levels[l]
+	w, adj := levelWeight(lp), 0.0
+	if levels := fieldSpecs[i].tfLevels; m.TermFrequencies != nil && !lp.Fixed && (l >= len(levels) || levels[l]) {
+		adj = math.Abs(m.TFMaxAdjust)
+	}
+	return w + adj, w - adj
+}
+
+// levelHi bounds rawWeight of field i at level l (0 for a level the model lacks, as rawWeight
+// weighs it).
+func (bd *ScoreBounds) levelHi(i, l int) float64 {
+	if l >= len(bd.hi[i]) {
+		return 0
+	}
+	return bd.hi[i][l]
+}
+
+// levelsHi bounds rawWeight of field i at any level from l on.
+func (bd *ScoreBounds) levelsHi(i, l int) float64 {
+	if l >= len(bd.hiFrom[i]) {
+		return 0
+	}
+	return bd.hiFrom[i][l]
 }
 
 // householdResidualMax bounds householdResidual for household field k over

@@ -14,14 +14,24 @@ func boundFloors(m *Model) []float64 {
 }
 
 // checkMayReach checks MayReach's contract on one pair at each floor: false
-// only when Score is below the floor; and RuledOut's (checkRuledOut).
+// only when Score is below the floor; and RuledOut's (checkRuledOut) and
+// Below's, which must also be symmetric.
 func checkMayReach(t testing.TB, m *Model, a, b *Normalized, floors []float64) {
 	t.Helper()
 	s := m.Score(a, b)
+	sa, sb := a.Sketch(), b.Sketch()
+	bd := boundsOf(m)
 	for _, floor := range floors {
 		checkRuledOut(t, m, a, b, floor)
-		if !boundsOf(m).MayReach(a, b, floor) && s >= floor {
+		if !bd.MayReach(a, b, floor) && s >= floor {
 			t.Fatalf("model %s, floor %v: MayReach false, Score %v", m.Version, floor, s)
+		}
+		below := bd.Below(&sa, &sb, floor)
+		if below && s >= floor {
+			t.Fatalf("model %s, floor %v: Below true, Score %v\n%+v\n%+v", m.Version, floor, s, *a, *b)
+		}
+		if below != bd.Below(&sb, &sa, floor) {
+			t.Fatalf("model %s, floor %v: Below is not symmetric", m.Version, floor)
 		}
 	}
 }

@@ -47,7 +47,7 @@ type bulkRow struct {
 
 	// Set by normalisation.
 	norm   matching.Normalized
-	ident  matching.Identity // norm's, to rule candidates out (scoreRow)
+	sketch matching.Sketch // norm's, to rule candidates out (scoreRow)
 	issues []matching.Issue
 	hash   []byte
 	keys   []matching.Digest
@@ -630,7 +630,7 @@ const recordsPage = 50_000
 
 // wholeRecordBytes is what a record of the registry takes in the index with its keys, about:
 // startIndex reads the whole registry only when that many bytes a record fit in half the index's
-// budget, leaving the rest for what the load adds (386 bytes measured on a 1M-record
+// budget, leaving the rest for what the load adds (431 bytes measured on a 1M-record
 // civil-registry file, docs/benchmarks.md).
 const wholeRecordBytes = 512
 
@@ -799,8 +799,8 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	cands := s.cands[:0]
 	var one [1]int32
 	// Most candidates of a national register are people who share a name and a place but whose
-	// NIK and birth date say otherwise: their identities, kept beside their places, rule them
-	// out before their records are read.
+	// NIK, birth date, sex, phone or birth place say otherwise: their sketches, kept beside their
+	// places, rule them out before their records are read (matching.ScoreBounds.Below).
 	bounds, threshold := l.bounds, l.model.ReviewWeight()-1e-6
 	ruledOut := 0
 	for _, ref := range r.keyRefs {
@@ -814,7 +814,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 				continue
 			}
 			s.seenKnown[slot] = s.row
-			if bounds.RuledOut(&r.ident, &idx.idents[slot], threshold) {
+			if bounds.Below(&r.sketch, &idx.sketches[slot], threshold) {
 				ruledOut++
 				continue
 			}
@@ -837,7 +837,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 			}
 			if s.seenRow[pos] != s.row {
 				s.seenRow[pos] = s.row
-				if bounds.RuledOut(&r.ident, &p.work[pos].ident, threshold) {
+				if bounds.Below(&r.sketch, &p.work[pos].sketch, threshold) {
 					ruledOut++
 					continue
 				}
