@@ -3,21 +3,21 @@ package matching
 import "hash/maphash"
 
 // Sketch is what a batch keeps beside each of millions of records to bound, without reading the
-// record, what comparing it with another can score (Below): its Identity, its NIK's and birth
-// date's digits as numbers, its sex, and hashes of the fields Score compares for equality first.
-// Held without pointers in an array of their own, the sketches of a record's candidates are read
-// in a few cache lines where their records are scattered over gigabytes.
+// record, what comparing it with another can score (Below): its NIK's and birth date's digits as
+// numbers, its sex, and 16-bit hashes of the fields Score compares for equality first, in 32
+// bytes without pointers. The sketches of a record's candidates are read in a cache line each
+// where their records are scattered over gigabytes; their identities, which rule out most of
+// them for less (RuledOut), are best kept in an array of their own, read first.
 //
 // Sketches are comparable within one process only: the hashes are seeded per process.
 type Sketch struct {
-	Identity Identity
-	nik      uint64 // the NIK's sixteen digits, one a nibble, when it is valid (sketchNIKDigits)
-	date     uint32 // a full birth date's eight digits, one a nibble (sketchFullDate), stated or not
-	day      int32  // that date's day number
-	flags    uint16
-	// Hashes of the values, meaningful only when present (flags): equal values hash alike,
-	// and different ones nearly never do.
-	phone, email, birthPlace, postcode, province uint32
+	nik   uint64 // the NIK's sixteen digits, one a nibble, when it is valid (sketchNIKDigits)
+	date  uint32 // a full birth date's eight digits, one a nibble (sketchFullDate), stated or not
+	day   int32  // that date's day number
+	flags uint16
+	// Hashes of the values, meaningful only when present (flags): equal values hash alike, and
+	// different ones only now and then, which costs Below a pair it could have ruled out.
+	phone, email, birthPlace, postcode, province uint16
 }
 
 // Sketch flags.
@@ -28,9 +28,9 @@ const (
 	sketchNIKDate               // nikDateStated
 	sketchDate                  // a birth date, full or partial
 	sketchFullDate              // a full birth date, in date and day
-	sketchSex       // a sex
-	sketchFemale    // "F"
-	sketchSexOther  // neither "M" nor "F"
+	sketchSex                   // a sex
+	sketchFemale                // "F"
+	sketchSexOther              // neither "M" nor "F"
 	sketchPhone
 	sketchEmail
 	sketchBirthPlace
@@ -43,13 +43,13 @@ var sketchSeed = maphash.MakeSeed()
 
 // Sketch returns n's sketch.
 func (n *Normalized) Sketch() Sketch {
-	s := Sketch{Identity: n.Identity()}
-	hash := func(v string, flag uint16) uint32 {
+	var s Sketch
+	hash := func(v string, flag uint16) uint16 {
 		if v == "" {
 			return 0
 		}
 		s.flags |= flag
-		return uint32(maphash.String(sketchSeed, v))
+		return uint16(maphash.String(sketchSeed, v))
 	}
 	if n.NIK != "" {
 		s.flags |= sketchNIK
@@ -92,8 +92,8 @@ func (n *Normalized) Sketch() Sketch {
 }
 
 // Below reports a pair that Score puts below floor on their sketches alone; false means
-// nothing, and MayReach or Score decides. It is RuledOut, then a bound on Score from the levels
-// the sketches allow: for NIK and birth date the levels compareNIK and compareBirthDate choose,
+// nothing, and MayReach or Score decides. It bounds Score by the levels the sketches allow:
+// for NIK and birth date the levels compareNIK and compareBirthDate choose,
 // worked out from the digits (or a set of levels holding them where that would take the
 // strings), sex exactly, and for phone, e-mail, birth place, postcode and province their exact
 // level's weight only when the hashes agree; every other field at its most. Each field's bound
@@ -101,9 +101,6 @@ func (n *Normalized) Sketch() Sketch {
 // them, so the sum bounds Score (TestBelowIsBelow and FuzzBelow check that against Score).
 // Symmetric, and safe for concurrent use.
 func (bd *ScoreBounds) Below(a, b *Sketch, floor float64) bool {
-	if bd.RuledOut(&a.Identity, &b.Identity, floor) {
-		return true
-	}
 	ub := bd.fieldHi // every field at its most, then lowered where the sketches say more
 	both := a.flags & b.flags
 	ub[fieldNIK] = bd.nikBound(a, b, both)

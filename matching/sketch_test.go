@@ -125,7 +125,7 @@ func TestBelowRulesOutStrangers(t *testing.T) {
 	c, _ := Normalize(again)
 	sa, sb, sc := a.Sketch(), b.Sketch(), c.Sketch()
 	floor := m.ReviewWeight() - 1e-6
-	if bd.RuledOut(&sa.Identity, &sb.Identity, floor) {
+	if ia, ib := a.Identity(), b.Identity(); bd.RuledOut(&ia, &ib, floor) {
 		t.Fatal("the strangers' identities alone rule them out: the test no longer tests the bound")
 	}
 	if !bd.Below(&sa, &sb, floor) {

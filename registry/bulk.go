@@ -47,7 +47,8 @@ type bulkRow struct {
 
 	// Set by normalisation.
 	norm   matching.Normalized
-	sketch matching.Sketch // norm's, to rule candidates out (scoreRow)
+	ident  matching.Identity // norm's, to rule candidates out (scoreRow)
+	sketch matching.Sketch   // norm's, to rule out more of them
 	issues []matching.Issue
 	hash   []byte
 	keys   []matching.Digest
@@ -814,7 +815,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 				continue
 			}
 			s.seenKnown[slot] = s.row
-			if bounds.Below(&r.sketch, &idx.sketches[slot], threshold) {
+			if bounds.RuledOut(&r.ident, &idx.idents[slot], threshold) || bounds.Below(&r.sketch, &idx.sketches[slot], threshold) {
 				ruledOut++
 				continue
 			}
@@ -837,7 +838,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 			}
 			if s.seenRow[pos] != s.row {
 				s.seenRow[pos] = s.row
-				if bounds.Below(&r.sketch, &p.work[pos].sketch, threshold) {
+				if w := &p.work[pos]; bounds.RuledOut(&r.ident, &w.ident, threshold) || bounds.Below(&r.sketch, &w.sketch, threshold) {
 					ruledOut++
 					continue
 				}

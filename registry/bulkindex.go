@@ -23,7 +23,8 @@ type bulkIndex struct {
 
 	slots    map[int64]int32         // record ID -> its position in known
 	known    []knownRecord           // every record a posting names, read from the database or not yet
-	sketches []matching.Sketch       // known[i]'s sketch, apart: the scoring workers read it first
+	idents   []matching.Identity     // known[i]'s identity, apart: the scoring workers read it first
+	sketches []matching.Sketch       // and its sketch, next
 	merged   map[uuid.UUID]uuid.UUID // citizens the load merged into others (see bridge) -> survivor
 
 	bytes int64 // an estimate of the memory held, for the budget
@@ -57,12 +58,12 @@ type knownRecord struct {
 func (k *knownRecord) read() bool { return k.norm != "" }
 
 // The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
-// sketch and its map entry beside its packed text, and a posting in a list, each with the room
+// identity, its sketch and its map entry beside its packed text, and a posting in a list, each with the room
 // that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap:
 // 425 estimated for 431 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
 const (
 	keyBytes     = 48
-	recordBytes  = 156
+	recordBytes  = 148
 	postingBytes = 8
 )
 
@@ -135,7 +136,7 @@ func (idx *bulkIndex) slot(id int64) int32 {
 	s := int32(len(idx.known))
 	idx.slots[id] = s
 	idx.known = append(idx.known, knownRecord{id: id})
-	idx.sketches = append(idx.sketches, matching.Sketch{})
+	idx.idents, idx.sketches = append(idx.idents, matching.Identity{}), append(idx.sketches, matching.Sketch{})
 	idx.bytes += recordBytes
 	return s
 }
@@ -204,7 +205,7 @@ func (idx *bulkIndex) learn(id int64, norm *matching.Normalized, citizen uuid.UU
 	packed := norm.Pack()
 	idx.bytes += int64(len(packed) - len(k.norm))
 	k.norm, k.citizen = packed, citizen
-	idx.sketches[s] = norm.Sketch()
+	idx.idents[s], idx.sketches[s] = norm.Identity(), norm.Sketch()
 }
 
 // full reports whether the index outgrew its memory budget.
