@@ -3,8 +3,11 @@ package pgstore
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +144,15 @@ func FuzzDecodeNormalized(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { checkDecodeNormalized(t, b) })
 }
 
+// fieldsOf is a group's fields from a map, sorted by name as the store holds them.
+func fieldsOf(m map[string]string) goldenFields {
+	fs := goldenFields{}
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		fs = append(fs, goldenField{name, m[name]})
+	}
+	return fs
+}
+
 // randomGolden is a stored golden record with random content: strings made by str, times in any
 // zone and precision.
 func randomGolden(rng *rand.Rand, str func() string) storedGolden {
@@ -156,11 +168,11 @@ func randomGolden(rng *rand.Rand, str func() string) storedGolden {
 		})
 	}
 	for range rng.IntN(4) {
-		g := goldenGroup{From: rng.IntN(5), Rule: str(), Fields: map[string]string{}}
+		fields := map[string]string{}
 		for range rng.IntN(6) {
-			g.Fields[str()] = str()
+			fields[str()] = str()
 		}
-		st.Groups = append(st.Groups, g)
+		st.Groups = append(st.Groups, goldenGroup{From: rng.IntN(5), Rule: str(), Fields: fieldsOf(fields)})
 	}
 	return st
 }
@@ -192,6 +204,13 @@ func TestGoldenDecodingIsEncodingJSONs(t *testing.T) {
 	if direct < 1500 {
 		t.Errorf("%d of 3000 documents read directly, want at least the 1,500 without escapes", direct)
 	}
+	// The registry's layout with a group's fields out of order, or one twice.
+	for _, doc := range []string{
+		`{"records":[],"groups":[{"from":0,"rule":"r","fields":{"b":"1","a":"2"}}]}`,
+		`{"records":[],"groups":[{"from":0,"rule":"r","fields":{"a":"1","a":"2"}}]}`,
+	} {
+		checkDecodeGolden(t, []byte(doc))
+	}
 }
 
 // checkDecodeGolden fails unless decodeGolden and json.Unmarshal agree on b: both fail, or both
@@ -210,6 +229,12 @@ func checkDecodeGolden(t testing.TB, b []byte) {
 	w, _ := json.Marshal(want)
 	if !bytes.Equal(g, w) || (got.Records == nil) != (want.Records == nil) || (got.Groups == nil) != (want.Groups == nil) {
 		t.Fatalf("decoding %q gives\n%s\nencoding/json gives\n%s", b, g, w)
+	}
+	for _, grp := range got.Groups {
+		if !slices.IsSortedFunc(grp.Fields, func(x, y goldenField) int { return strings.Compare(x.Name, y.Name) }) ||
+			len(slices.CompactFunc(slices.Clone(grp.Fields), func(x, y goldenField) bool { return x.Name == y.Name })) != len(grp.Fields) {
+			t.Fatalf("decoding %q gives fields out of order or twice: %q", b, grp.Fields)
+		}
 	}
 }
 
@@ -250,10 +275,10 @@ func BenchmarkDecodeGolden(b *testing.B) {
 			{RecordID: 2000456, Source: "kemenkes", LocalID: "KMK-9988776", Since: since.Add(time.Hour)},
 		},
 		Groups: []goldenGroup{
-			{From: 0, Rule: "trust", Fields: map[string]string{"nik": "sealed:k1:AbCdEfGhIjKlMn+pQrStUvWxYz0/2345", "full_name": "Siti Rahayu",
+			{From: 0, Rule: "trust", Fields: fieldsOf(map[string]string{"nik": "sealed:k1:AbCdEfGhIjKlMn+pQrStUvWxYz0/2345", "full_name": "Siti Rahayu",
 				"sex": "F", "birth_date": "1990-07-01", "birth_place": "Bandung", "address": "Jl. Merdeka No. 5, RT 01/RW 02",
-				"village": "Cihapit", "district": "Bandung Wetan", "city": "Kota Bandung", "province": "Jawa Barat"}},
-			{From: 1, Rule: "trust", Fields: map[string]string{"postcode": "40114", "phone": "+6281234567890", "email": "siti.rahayu@example.id"}},
+				"village": "Cihapit", "district": "Bandung Wetan", "city": "Kota Bandung", "province": "Jawa Barat"})},
+			{From: 1, Rule: "trust", Fields: fieldsOf(map[string]string{"postcode": "40114", "phone": "+6281234567890", "email": "siti.rahayu@example.id"})},
 		},
 		Rules: "dukcapil,kemenkes,kemendikbud,kemensos,djp",
 	}
