@@ -369,12 +369,7 @@ func TestBlockingKeysFoundThroughMigration15(t *testing.T) {
 // must agree.
 func TestKeyDigestIsTheSchemas(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
+	pool := pgtest.NewPool(t)
 	var keys []string
 	for _, r := range []matching.Record{
 		{NIK: "3171045205870003", FullName: "Siti Rahayu", BirthDate: "1987-05-12", Phone: "0812-3456-7890", Email: "siti@example.org", Village: "Menteng"},
@@ -394,7 +389,7 @@ func TestKeyDigestIsTheSchemas(t *testing.T) {
 		keys = append(keys, b.String())
 	}
 	var got []int64
-	if err := conn.QueryRow(ctx, `SELECT array_agg(blocking_key_digest(k) ORDER BY i) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)`, keys).Scan(&got); err != nil {
+	if err := pool.QueryRow(context.Background(), `SELECT array_agg(blocking_key_digest(k) ORDER BY i) FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)`, keys).Scan(&got); err != nil {
 		t.Fatal(err)
 	}
 	for i, k := range keys {
