@@ -13,10 +13,11 @@ import (
 //
 // It holds millions of records at national scale, so it is laid out for memory, for the garbage
 // collector and for the scoring workers, which visit tens of millions of candidates a million
-// rows: keys are kept by their digests, as the store holds them (no string per key); a key's postings are positions in
-// known (a candidate is found without a map lookup), held in its entry while there is one;
-// records are packed (matching.Packed) in one slice. The maps hold no pointers and are never
-// traced; what is traced is one string a record and one slice a key held by several records.
+// rows: keys are kept by their digests, as the store holds them (no string per key); a key's
+// postings are positions in known (a candidate is found without a map lookup), held in its entry
+// while there is one; records are packed (matching.Packed) in one slice. The maps hold no
+// pointers and are never traced; what is traced is one string a record and one slice a key
+// held by several records.
 type bulkIndex struct {
 	keys  map[matching.Digest]keyEntry
 	lists [][]int32 // postings of keys held by more than one record; lists[0] is never used
@@ -58,9 +59,10 @@ type knownRecord struct {
 func (k *knownRecord) read() bool { return k.norm != "" }
 
 // The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
-// identity, its sketch and its map entry beside its packed text, and a posting in a list, each with the room
-// that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap:
-// 425 estimated for 431 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
+// identity, its sketch and its map entry beside its packed text, and a posting in a list, each
+// with the room that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against
+// the live heap: 425 estimated for 431 bytes a record on a 1M-row civil-registry file
+// (docs/benchmarks.md).
 const (
 	keyBytes     = 48
 	recordBytes  = 148
