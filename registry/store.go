@@ -54,7 +54,8 @@ type Store interface {
 	CitizenAccessLog(ctx context.Context, citizen uuid.UUID, limit, offset int) ([]AccessLogEntry, error)
 
 	// SealChain extends a chain over up to limit unsealed rows (access-log rows only when older
-	// than minAge), under the chain's lock, and returns how many it sealed.
+	// than minAge), under the chain's lock, and returns how many it sealed. hash (ChainHash)
+	// must not keep the content it is given, whose buffer is reused.
 	SealChain(ctx context.Context, chain string, minAge time.Duration, limit int, hash func(prev, content []byte) []byte) (int, error)
 	// AuditHead returns a chain's head.
 	AuditHead(ctx context.Context, chain string) (AuditHead, error)

@@ -22,40 +22,42 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 		if err != nil {
 			return err
 		}
+		// Each row's content is hashed as it is built, in one buffer: a load's three million
+		// events are not copied twice more on their way to the hash.
 		var ids []int64
-		var contents []string
+		var hashes [][]byte
+		var buf []byte
+		prev := head.Head
+		seal := func(id int64) {
+			prev = hash(prev, buf)
+			ids, hashes = append(ids, id), append(hashes, prev)
+		}
 		switch chain {
 		case registry.ChainEvents:
 			rows, err := q.EventsUnsealed(ctx, dbsqlc.EventsUnsealedParams{After: head.SealedUpto, PageSize: int32(limit)})
 			if err != nil {
 				return err
 			}
-			var buf []byte
+			ids, hashes = make([]int64, 0, len(rows)), make([][]byte, 0, len(rows))
 			for _, r := range rows {
 				buf = appendEventContent(buf[:0], r)
-				ids, contents = append(ids, r.Seq), append(contents, string(buf))
+				seal(r.Seq)
 			}
 		case registry.ChainAccessLog:
 			rows, err := q.AccessUnsealed(ctx, dbsqlc.AccessUnsealedParams{After: head.SealedUpto, MinAgeSeconds: minAge.Seconds(), PageSize: int32(limit)})
 			if err != nil {
 				return err
 			}
-			var buf []byte
+			ids, hashes = make([]int64, 0, len(rows)), make([][]byte, 0, len(rows))
 			for _, r := range rows {
 				buf = appendAccessContent(buf[:0], r)
-				ids, contents = append(ids, r.ID), append(contents, string(buf))
+				seal(r.ID)
 			}
 		default:
 			return fmt.Errorf("unknown chain %q", chain)
 		}
 		if len(ids) == 0 {
 			return nil
-		}
-		prev := head.Head
-		hashes := make([][]byte, len(ids))
-		for i, c := range contents {
-			hashes[i] = hash(prev, []byte(c))
-			prev = hashes[i]
 		}
 		if chain == registry.ChainEvents {
 			err = q.EventsSetHashes(ctx, dbsqlc.EventsSetHashesParams{Ids: ids, Hashes: hashes})
