@@ -266,6 +266,32 @@ func TestGoldenEncodingIsEncodingJSONs(t *testing.T) {
 	}
 }
 
+// BenchmarkSealGolden encodes a citizen's golden record of two sources, its NIK sealed, as a
+// load does for every citizen it touches (docs/benchmarks.md).
+func BenchmarkSealGolden(b *testing.B) {
+	since := time.Date(2026, 11, 27, 10, 31, 5, 123456000, time.UTC)
+	dk := registry.GoldenValue{Source: "dukcapil", LocalID: "DK-00012345", RecordID: 1000123, Rule: "trust:dukcapil", Since: since}
+	km := registry.GoldenValue{Source: "kemenkes", LocalID: "KMK-9988776", RecordID: 2000456, Rule: "most_recent", Since: since.Add(time.Hour)}
+	g := registry.GoldenRecord{Fields: map[string]registry.GoldenValue{}, Rules: "dukcapil"}
+	for name, v := range map[string]string{"nik": "3273054107900001", "full_name": "Siti Rahayu", "sex": "F",
+		"birth_date": "1990-07-01", "birth_place": "Bandung", "address": "Jl. Merdeka No. 5, RT 01/RW 02",
+		"village": "Cihapit", "district": "Bandung Wetan", "city": "Kota Bandung", "province": "Jawa Barat"} {
+		dk.Value = v
+		g.Fields[name] = dk
+	}
+	for name, v := range map[string]string{"postcode": "40114", "phone": "+6281234567890", "email": "siti.rahayu@example.id"} {
+		km.Value = v
+		g.Fields[name] = km
+	}
+	c := codec{nik: registry.EphemeralNIKCipher()}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.sealGolden(g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkDecodeGolden reads a citizen's golden record of two sources (docs/benchmarks.md).
 func BenchmarkDecodeGolden(b *testing.B) {
 	since := time.Date(2026, 11, 27, 10, 31, 5, 123456000, time.UTC)
