@@ -100,18 +100,15 @@ func newScoreBounds(m *Model) *ScoreBounds {
 		bd.slot[i] = k
 	}
 	scale := math.Abs(m.PriorWeight)
-	var maxima [maxFields]float64
 	for i := range fieldSpecs {
+		hi, lo := m.fieldRange(i)
+		bd.fieldHi[i] = hi
 		if fp := m.fieldParams(i); fp != nil {
-			bd.levels[i] = make([]float64, len(fp.Levels))
+			n := len(fp.Levels)
+			bd.levels[i] = make([]float64, n)
 			for l := range fp.Levels {
 				bd.levels[i][l] = levelWeight(&fp.Levels[l])
 			}
-		}
-		hi, lo := m.fieldRange(i)
-		maxima[i], bd.fieldHi[i] = hi, hi
-		if fp := m.fieldParams(i); fp != nil {
-			n := len(fp.Levels)
 			bd.hi[i], bd.hiFrom[i] = make([]float64, n), make([]float64, n+1)
 			bd.hiFrom[i][n] = math.Inf(-1)
 			if n < len(fieldSpecs[i].levels) {
@@ -138,7 +135,7 @@ func newScoreBounds(m *Model) *ScoreBounds {
 		}
 		for i := range fieldSpecs {
 			if !done[i] && bd.slot[i] < 0 {
-				bd.rest[s] += maxima[i]
+				bd.rest[s] += bd.fieldHi[i]
 			}
 		}
 	}

@@ -507,7 +507,7 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 		rows[i] = dbsqlc.BulkRecordsInsertParams{
 			ID: r.ID, Source: r.Source, LocalID: r.LocalID, Version: int32(r.Version), ContentHash: r.ContentHash,
 			Raw: enc[i].raw, Normalized: enc[i].norm, Issues: enc[i].issues, Outcome: string(r.Outcome), Score: r.Score,
-			Keys: keysOrEmpty(keys[i]), CreatedAt: t.now, UpdatedAt: t.now,
+			Keys: digestInts(keys[i]), CreatedAt: t.now, UpdatedAt: t.now,
 		}
 	}
 	if _, err := t.q.BulkRecordsInsert(ctx, rows); err != nil {
@@ -518,10 +518,6 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 	}
 	return t.insertKeys(ctx, recs, keys)
 }
-
-// keysOrEmpty is keys in the column's type, an empty list for a record holding none (the column
-// is NOT NULL).
-func keysOrEmpty(keys []matching.Digest) []int64 { return digestInts(keys) }
 
 func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecord, enc []recordJSON) error {
 	rows := make([]dbsqlc.BulkVersionsInsertParams, len(recs))

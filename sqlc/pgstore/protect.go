@@ -39,7 +39,8 @@ func (c codec) indexKeys(keys []string) []matching.Digest {
 	return out
 }
 
-// digestInts and intDigests convert digests to and from the key index's column type.
+// digestInts and intDigests convert digests to and from the key index's column type; digestInts
+// never returns nil, so a record holding no key lists an empty array (the column is NOT NULL).
 func digestInts(ds []matching.Digest) []int64 {
 	out := make([]int64, len(ds))
 	for i, d := range ds {
