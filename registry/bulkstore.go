@@ -103,11 +103,12 @@ type BulkTx interface {
 	CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]SourceRecord, error)
 	// Goldens returns the stored golden records of the citizens (those that have one).
 	Goldens(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID]GoldenRecord, error)
-	// InsertRecords stores new records (IDs reserved), their first version and their blocking
-	// keys (keys[i] are recs[i]'s, in the store's form).
+	// InsertRecords stores new records (IDs reserved) and their blocking keys (keys[i] are
+	// recs[i]'s, in the store's form).
 	InsertRecords(ctx context.Context, recs []SourceRecord, keys [][]matching.Digest) error
-	// UpdateRecords stores new versions of existing records (Version already incremented), their
-	// blocking keys replaced by keys[i]; ErrConflict if any record's version moved on meanwhile.
+	// UpdateRecords stores new versions of existing records (Version already incremented),
+	// keeping the versions they replace in the history, their blocking keys replaced by keys[i];
+	// ErrConflict if any record's version moved on meanwhile.
 	UpdateRecords(ctx context.Context, recs []SourceRecord, keys [][]matching.Digest) error
 	InsertCitizens(ctx context.Context, ids []uuid.UUID) error
 	// EndLinks ends the active links of the records; ErrConflict if one had none.

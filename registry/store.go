@@ -95,8 +95,8 @@ type Tx interface {
 	// two concurrent submits of the same record cannot both create it.
 	LockRecordKey(ctx context.Context, source, localID string) error
 	RecordByKey(ctx context.Context, source, localID string) (SourceRecord, error)
-	// SaveRecord inserts a new record (ID 0) or a new version of an existing one, keeps the
-	// version in the history, and sets rec.ID.
+	// SaveRecord inserts a new record (ID 0) or a new version of an existing one (keeping the
+	// version it replaces in the history), and sets rec.ID.
 	SaveRecord(ctx context.Context, rec *SourceRecord) error
 	// SetRecordOutcome stores what matching decided for the record's current version.
 	SetRecordOutcome(ctx context.Context, recordID int64, outcome Outcome, score float64) error

@@ -513,21 +513,7 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 	if _, err := t.q.BulkRecordsInsert(ctx, rows); err != nil {
 		return err
 	}
-	if err := t.insertVersions(ctx, recs, enc); err != nil {
-		return err
-	}
 	return t.insertKeys(ctx, recs, keys)
-}
-
-func (t *bulkTx) insertVersions(ctx context.Context, recs []registry.SourceRecord, enc []recordJSON) error {
-	rows := make([]dbsqlc.BulkVersionsInsertParams, len(recs))
-	for i, r := range recs {
-		rows[i] = dbsqlc.BulkVersionsInsertParams{
-			RecordID: r.ID, Version: int32(r.Version), ContentHash: r.ContentHash, Raw: enc[i].raw, ReceivedAt: t.now,
-		}
-	}
-	_, err := t.q.BulkVersionsInsert(ctx, rows)
-	return err
 }
 
 // insertKeys writes the records' blocking keys to the key index, in the index's order: sorted
@@ -579,9 +565,6 @@ func (t *bulkTx) UpdateRecords(ctx context.Context, recs []registry.SourceRecord
 		if n != int64(end-start) {
 			return fmt.Errorf("%w: %d of %d records changed meanwhile", registry.ErrConflict, int64(end-start)-n, end-start)
 		}
-	}
-	if err := t.insertVersions(ctx, recs, enc); err != nil {
-		return err
 	}
 	return t.insertKeys(ctx, recs, keys)
 }

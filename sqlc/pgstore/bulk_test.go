@@ -470,8 +470,13 @@ func TestBulkLoadUpdatesRematchLikeOneByOne(t *testing.T) {
 			t.Fatalf("kemenkes/%s: link kind %s after the load, want the steward's link kept", id, k)
 		}
 	}
-	if n := bulk.count(t, `SELECT count(*) FROM source_record_versions WHERE version = 2`); n != sum.Updated {
-		t.Fatalf("%d second versions, want %d", n, sum.Updated)
+	// Each updated record keeps the first version it replaced; current versions are not copied.
+	if n := bulk.count(t, `SELECT count(*) FROM source_record_versions WHERE version = 1`); n != sum.Updated {
+		t.Fatalf("%d first versions kept, want %d", n, sum.Updated)
+	}
+	if n := bulk.count(t, `SELECT count(*) FROM source_record_versions v JOIN source_records r ON r.id = v.record_id
+		WHERE v.version >= r.version OR v.received_at >= r.updated_at`); n != 0 {
+		t.Fatalf("%d kept versions are not older than their record's current one", n)
 	}
 	if b, s := keysOf(t, bulk), keysOf(t, single); !slices.Equal(b, s) {
 		for i := range min(len(b), len(s)) {
@@ -527,6 +532,18 @@ func TestBulkLoadNeverStoresNIKsInClear(t *testing.T) {
 			}
 		}
 		bulkLoad(t, f, src, path, 300)
+	}
+	// A changed file, so that versions replaced by the bulk path are kept too.
+	path := filepath.Join(dir, "dukcapil.csv")
+	header, rows := csvRows(t, path)
+	addr := slices.Index(header, "address")
+	for _, r := range rows[:50] {
+		r[addr] += " (pindah)"
+	}
+	changed := filepath.Join(t.TempDir(), "dukcapil.csv")
+	writeCSV(t, changed, header, rows)
+	if sum := bulkLoad(t, f, "dukcapil", changed, 300); sum.Updated == 0 {
+		t.Fatalf("summary %+v: want updated records", sum)
 	}
 	if len(niks) < 100 {
 		t.Fatalf("only %d NIKs in the input", len(niks))

@@ -398,3 +398,44 @@ func TestKeyDigestIsTheSchemas(t *testing.T) {
 		}
 	}
 }
+
+// TestSupersededVersionsKeptThroughMigration16 writes records with every version in the history,
+// the current one included, as a registry did before migration 16, migrates, and finds the
+// superseded versions kept and the current ones in their records alone.
+func TestSupersededVersionsKeptThroughMigration16(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, _, _ := goldenMigrationStart(t, 15)
+	if _, err := conn.Exec(ctx, `INSERT INTO sources (code) VALUES ('dukcapil')`); err != nil {
+		t.Fatal(err)
+	}
+	current := map[string]int{"D-1": 1, "D-2": 3}
+	for local, last := range current {
+		var id int64
+		err := conn.QueryRow(ctx, `INSERT INTO source_records (source, local_id, version, content_hash, raw, normalized)
+			VALUES ('dukcapil', $1, $2, '\x00', '{}', '{}') RETURNING id`, local, last).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for v := 1; v <= last; v++ {
+			if _, err := conn.Exec(ctx, `INSERT INTO source_record_versions (record_id, version, content_hash, raw)
+				VALUES ($1, $2, '\x00', json_build_object('v', $2::int))`, id, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	migrate(t, conn, 16, schema.Latest())
+	rows, err := conn.Query(ctx, `SELECT r.local_id || ' v' || v.version || ' ' || v.raw::text
+		FROM source_record_versions v JOIN source_records r ON r.id = v.record_id ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{`D-2 v1 {"v" : 1}`, `D-2 v2 {"v" : 2}`}; !slices.Equal(kept, want) {
+		t.Fatalf("versions kept after the migration: %q, want %q", kept, want)
+	}
+}

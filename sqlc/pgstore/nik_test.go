@@ -37,6 +37,12 @@ func TestNIKsAreNeverStoredInClear(t *testing.T) {
 	if v.Golden.Fields["nik"].Value != nik {
 		t.Fatalf("golden NIK reads %q", v.Golden.Fields["nik"].Value)
 	}
+	// A new version, so that the one it replaces is kept in the history.
+	moved := siti()
+	moved.Address = "Jl. Asia Afrika No. 8"
+	if r, err := f.svc.Submit(ctx, p, "dukcapil", "D-1", moved); err != nil || r.Version != 2 {
+		t.Fatalf("update = %+v, %v; want version 2", r, err)
+	}
 	for _, q := range []string{
 		`SELECT raw::text || normalized::text FROM source_records`,
 		`SELECT raw::text FROM source_record_versions`,

@@ -66,9 +66,7 @@ func (t *tx) SaveRecord(ctx context.Context, rec *registry.SourceRecord) error {
 		}
 		rec.UpdatedAt = at
 	}
-	return mapErr(t.q.RecordVersionInsert(ctx, dbsqlc.RecordVersionInsertParams{
-		RecordID: rec.ID, Version: int32(rec.Version), ContentHash: rec.ContentHash, Raw: raw,
-	}))
+	return nil
 }
 
 func (t *tx) SetRecordOutcome(ctx context.Context, recordID int64, outcome registry.Outcome, score float64) error {

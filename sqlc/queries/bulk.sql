@@ -98,9 +98,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
 
 -- name: BulkRecordsUpdate :execrows
 -- New versions of existing records with the keys they now hold (key_ids[i] holds keys[i]); the
--- keys each listed before are deleted from the index, for the caller to write the new ones. A
--- row whose version moved on meanwhile is not updated, and the caller treats the shortfall as a
--- conflict.
+-- versions they replace are kept in source_record_versions, and the keys each listed before are
+-- deleted from the index, for the caller to write the new ones. A row whose version moved on
+-- meanwhile is not updated, and the caller treats the shortfall as a conflict (the version it
+-- replaced is kept by whoever replaced it, hence DO NOTHING).
 WITH u AS (
     SELECT unnest(sqlc.arg(ids)::bigint[]) AS id, unnest(sqlc.arg(versions)::int[]) AS version,
            unnest(sqlc.arg(content_hashes)::bytea[]) AS content_hash, unnest(sqlc.arg(raws)::json[]) AS raw,
@@ -110,6 +111,11 @@ WITH u AS (
     SELECT x.id, array_agg(x.key) AS keys
     FROM (SELECT unnest(sqlc.arg(key_ids)::bigint[]) AS id, unnest(sqlc.arg(keys)::bigint[]) AS key) x
     GROUP BY x.id
+), superseded AS (
+    INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
+    SELECT r.id, r.version, r.content_hash, r.raw, r.updated_at
+    FROM source_records r JOIN u ON r.id = u.id AND r.version = u.version - 1
+    ON CONFLICT DO NOTHING
 ), dropped AS (
     DELETE FROM blocking_keys b USING source_records r, u
     WHERE r.id = u.id AND r.version = u.version - 1 AND b.record_id = r.id AND b.key = ANY (r.keys)
@@ -120,10 +126,6 @@ SET version = u.version, content_hash = u.content_hash, raw = u.raw, normalized 
     updated_at = sqlc.arg(updated_at)::timestamptz
 FROM u LEFT JOIN k ON k.id = u.id
 WHERE r.id = u.id AND r.version = u.version - 1;
-
--- name: BulkVersionsInsert :copyfrom
-INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
-VALUES ($1, $2, $3, $4, $5);
 
 -- name: BulkKeysInsert :copyfrom
 INSERT INTO blocking_keys (key, record_id) VALUES ($1, $2);

@@ -11,13 +11,17 @@ VALUES ($1, $2, 1, $3, $4, $5, $6)
 RETURNING id, updated_at;
 
 -- name: RecordUpdate :one
-UPDATE source_records
-SET version = $2, content_hash = $3, raw = $4, normalized = $5, issues = $6, updated_at = now()
-WHERE id = $1
-RETURNING updated_at;
-
--- name: RecordVersionInsert :exec
-INSERT INTO source_record_versions (record_id, version, content_hash, raw) VALUES ($1, $2, $3, $4);
+-- A record's new version; the version it replaces is kept in source_record_versions.
+WITH superseded AS (
+    INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
+    SELECT o.id, o.version, o.content_hash, o.raw, o.updated_at FROM source_records o WHERE o.id = sqlc.arg(id)::bigint
+    ON CONFLICT DO NOTHING
+)
+UPDATE source_records r
+SET version = sqlc.arg(version)::int, content_hash = sqlc.arg(content_hash)::bytea, raw = sqlc.arg(raw)::json,
+    normalized = sqlc.arg(normalized)::json, issues = sqlc.arg(issues)::json, updated_at = now()
+WHERE r.id = sqlc.arg(id)::bigint
+RETURNING r.updated_at;
 
 -- name: RecordSetOutcome :exec
 UPDATE source_records SET outcome = $2, score = $3 WHERE id = $1;

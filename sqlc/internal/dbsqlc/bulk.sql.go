@@ -558,6 +558,11 @@ WITH u AS (
     SELECT x.id, array_agg(x.key) AS keys
     FROM (SELECT unnest($10::bigint[]) AS id, unnest($11::bigint[]) AS key) x
     GROUP BY x.id
+), superseded AS (
+    INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
+    SELECT r.id, r.version, r.content_hash, r.raw, r.updated_at
+    FROM source_records r JOIN u ON r.id = u.id AND r.version = u.version - 1
+    ON CONFLICT DO NOTHING
 ), dropped AS (
     DELETE FROM blocking_keys b USING source_records r, u
     WHERE r.id = u.id AND r.version = u.version - 1 AND b.record_id = r.id AND b.key = ANY (r.keys)
@@ -585,9 +590,10 @@ type BulkRecordsUpdateParams struct {
 }
 
 // New versions of existing records with the keys they now hold (key_ids[i] holds keys[i]); the
-// keys each listed before are deleted from the index, for the caller to write the new ones. A
-// row whose version moved on meanwhile is not updated, and the caller treats the shortfall as a
-// conflict.
+// versions they replace are kept in source_record_versions, and the keys each listed before are
+// deleted from the index, for the caller to write the new ones. A row whose version moved on
+// meanwhile is not updated, and the caller treats the shortfall as a conflict (the version it
+// replaced is kept by whoever replaced it, hence DO NOTHING).
 func (q *Queries) BulkRecordsUpdate(ctx context.Context, arg BulkRecordsUpdateParams) (int64, error) {
 	result, err := q.db.Exec(ctx, bulkRecordsUpdate,
 		arg.UpdatedAt,
@@ -648,12 +654,4 @@ type BulkReviewsInsertParams struct {
 	Reason       string
 	ModelVersion string
 	CreatedAt    time.Time
-}
-
-type BulkVersionsInsertParams struct {
-	RecordID    int64
-	Version     int32
-	ContentHash []byte
-	Raw         []byte
-	ReceivedAt  time.Time
 }

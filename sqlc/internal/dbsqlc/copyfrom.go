@@ -233,42 +233,6 @@ func (q *Queries) BulkReviewsInsert(ctx context.Context, arg []BulkReviewsInsert
 	return q.db.CopyFrom(ctx, []string{"reviews"}, []string{"id", "record_id", "citizen_id", "score", "candidates", "reason", "model_version", "created_at"}, &iteratorForBulkReviewsInsert{rows: arg})
 }
 
-// iteratorForBulkVersionsInsert implements pgx.CopyFromSource.
-type iteratorForBulkVersionsInsert struct {
-	rows                 []BulkVersionsInsertParams
-	skippedFirstNextCall bool
-}
-
-func (r *iteratorForBulkVersionsInsert) Next() bool {
-	if len(r.rows) == 0 {
-		return false
-	}
-	if !r.skippedFirstNextCall {
-		r.skippedFirstNextCall = true
-		return true
-	}
-	r.rows = r.rows[1:]
-	return len(r.rows) > 0
-}
-
-func (r iteratorForBulkVersionsInsert) Values() ([]interface{}, error) {
-	return []interface{}{
-		r.rows[0].RecordID,
-		r.rows[0].Version,
-		r.rows[0].ContentHash,
-		r.rows[0].Raw,
-		r.rows[0].ReceivedAt,
-	}, nil
-}
-
-func (r iteratorForBulkVersionsInsert) Err() error {
-	return nil
-}
-
-func (q *Queries) BulkVersionsInsert(ctx context.Context, arg []BulkVersionsInsertParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"source_record_versions"}, []string{"record_id", "version", "content_hash", "raw", "received_at"}, &iteratorForBulkVersionsInsert{rows: arg})
-}
-
 // iteratorForEventsInsert implements pgx.CopyFromSource.
 type iteratorForEventsInsert struct {
 	rows                 []EventsInsertParams

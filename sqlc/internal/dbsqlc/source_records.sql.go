@@ -244,54 +244,40 @@ func (q *Queries) RecordSetOutcome(ctx context.Context, arg RecordSetOutcomePara
 }
 
 const recordUpdate = `-- name: RecordUpdate :one
-UPDATE source_records
-SET version = $2, content_hash = $3, raw = $4, normalized = $5, issues = $6, updated_at = now()
-WHERE id = $1
-RETURNING updated_at
+WITH superseded AS (
+    INSERT INTO source_record_versions (record_id, version, content_hash, raw, received_at)
+    SELECT o.id, o.version, o.content_hash, o.raw, o.updated_at FROM source_records o WHERE o.id = $6::bigint
+    ON CONFLICT DO NOTHING
+)
+UPDATE source_records r
+SET version = $1::int, content_hash = $2::bytea, raw = $3::json,
+    normalized = $4::json, issues = $5::json, updated_at = now()
+WHERE r.id = $6::bigint
+RETURNING r.updated_at
 `
 
 type RecordUpdateParams struct {
-	ID          int64
 	Version     int32
 	ContentHash []byte
 	Raw         []byte
 	Normalized  []byte
 	Issues      []byte
+	ID          int64
 }
 
+// A record's new version; the version it replaces is kept in source_record_versions.
 func (q *Queries) RecordUpdate(ctx context.Context, arg RecordUpdateParams) (time.Time, error) {
 	row := q.db.QueryRow(ctx, recordUpdate,
-		arg.ID,
 		arg.Version,
 		arg.ContentHash,
 		arg.Raw,
 		arg.Normalized,
 		arg.Issues,
+		arg.ID,
 	)
 	var updated_at time.Time
 	err := row.Scan(&updated_at)
 	return updated_at, err
-}
-
-const recordVersionInsert = `-- name: RecordVersionInsert :exec
-INSERT INTO source_record_versions (record_id, version, content_hash, raw) VALUES ($1, $2, $3, $4)
-`
-
-type RecordVersionInsertParams struct {
-	RecordID    int64
-	Version     int32
-	ContentHash []byte
-	Raw         []byte
-}
-
-func (q *Queries) RecordVersionInsert(ctx context.Context, arg RecordVersionInsertParams) error {
-	_, err := q.db.Exec(ctx, recordVersionInsert,
-		arg.RecordID,
-		arg.Version,
-		arg.ContentHash,
-		arg.Raw,
-	)
-	return err
 }
 
 const recordsExist = `-- name: RecordsExist :one
