@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"time"
@@ -23,14 +24,14 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 			return err
 		}
 		// Each row's content is hashed as it is built, in one buffer: a load's three million
-		// events are not copied twice more on their way to the hash.
+		// events are not copied twice more on their way to the hash. The seal is one row: the
+		// ids in order and their hashes end to end.
 		var ids []int64
-		var hashes [][]byte
-		var buf []byte
+		var hashes, buf []byte
 		prev := head.Head
 		seal := func(id int64) {
 			prev = hash(prev, buf)
-			ids, hashes = append(ids, id), append(hashes, prev)
+			ids, hashes = append(ids, id), append(hashes, prev...)
 		}
 		switch chain {
 		case registry.ChainEvents:
@@ -38,7 +39,7 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 			if err != nil {
 				return err
 			}
-			ids, hashes = make([]int64, 0, len(rows)), make([][]byte, 0, len(rows))
+			ids, hashes = make([]int64, 0, len(rows)), make([]byte, 0, sha256.Size*len(rows))
 			for _, r := range rows {
 				buf = appendEventContent(buf[:0], r)
 				seal(r.Seq)
@@ -48,7 +49,7 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 			if err != nil {
 				return err
 			}
-			ids, hashes = make([]int64, 0, len(rows)), make([][]byte, 0, len(rows))
+			ids, hashes = make([]int64, 0, len(rows)), make([]byte, 0, sha256.Size*len(rows))
 			for _, r := range rows {
 				buf = appendAccessContent(buf[:0], r)
 				seal(r.ID)
@@ -59,16 +60,15 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 		if len(ids) == 0 {
 			return nil
 		}
-		if chain == registry.ChainEvents {
-			err = q.EventsSetHashes(ctx, dbsqlc.EventsSetHashesParams{Ids: ids, Hashes: hashes})
-		} else {
-			err = q.AccessSetHashes(ctx, dbsqlc.AccessSetHashesParams{Ids: ids, Hashes: hashes})
+		if len(hashes) != sha256.Size*len(ids) {
+			return fmt.Errorf("seal %s: hashes of %d bytes, want %d", chain, len(hashes)/len(ids), sha256.Size)
 		}
-		if err != nil {
+		upto := ids[len(ids)-1]
+		if err := q.AuditSealInsert(ctx, dbsqlc.AuditSealInsertParams{Chain: chain, Upto: upto, Ids: ids, Hashes: hashes}); err != nil {
 			return err
 		}
 		n = len(ids)
-		return q.AuditChainAdvance(ctx, dbsqlc.AuditChainAdvanceParams{Name: chain, SealedUpto: ids[len(ids)-1], Head: prev})
+		return q.AuditChainAdvance(ctx, dbsqlc.AuditChainAdvanceParams{Name: chain, SealedUpto: upto, Head: prev})
 	})
 	return n, mapErr(err)
 }
@@ -88,6 +88,7 @@ const auditPage = 5000
 // AuditRows implements registry.Store, paging by id so any log size verifies in flat memory.
 func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func(registry.AuditRow) error) error {
 	var after int64
+	seals := sealCursor{q: s.q, chain: chain}
 	for {
 		var page []registry.AuditRow
 		switch chain {
@@ -99,7 +100,7 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 			for _, r := range rows {
 				content := appendEventContent(nil, dbsqlc.EventsUnsealedRow{Seq: r.Seq, Kind: r.Kind, CitizenID: r.CitizenID,
 					RecordID: r.RecordID, Data: r.Data, Actor: r.Actor, CreatedAt: r.CreatedAt})
-				page = append(page, registry.AuditRow{ID: r.Seq, Content: content, Hash: r.Hash})
+				page = append(page, registry.AuditRow{ID: r.Seq, Content: content})
 			}
 		case registry.ChainAccessLog:
 			rows, err := s.q.AccessAuditRows(ctx, dbsqlc.AccessAuditRowsParams{After: after, Upto: upto, PageSize: auditPage})
@@ -110,12 +111,16 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 				content := appendAccessContent(nil, dbsqlc.AccessUnsealedRow{ID: r.ID, At: r.At, Source: r.Source, KeyID: r.KeyID,
 					EndUser: r.EndUser, Purpose: r.Purpose, Operation: r.Operation, CitizenID: r.CitizenID, Fields: r.Fields,
 					ClientAddr: r.ClientAddr, ConfidentialUntil: r.ConfidentialUntil})
-				page = append(page, registry.AuditRow{ID: r.ID, Content: content, Hash: r.Hash})
+				page = append(page, registry.AuditRow{ID: r.ID, Content: content})
 			}
 		default:
 			return fmt.Errorf("unknown chain %q", chain)
 		}
 		for _, r := range page {
+			var err error
+			if r.Hash, err = seals.hashOf(ctx, r.ID); err != nil {
+				return mapErr(err)
+			}
 			if err := fn(r); err != nil {
 				return err
 			}
@@ -124,6 +129,54 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 			return nil
 		}
 		after = page[len(page)-1].ID
+	}
+}
+
+// sealPage bounds the seals a sealCursor holds at once (each up to the sealer's 5,000 hashes).
+const sealPage = 16
+
+// sealCursor walks a chain's seals in order beside its rows, which are walked in id order too,
+// and answers each row's hash.
+type sealCursor struct {
+	q     *dbsqlc.Queries
+	chain string
+	page  []dbsqlc.AuditSealsAfterRow
+	after int64 // the last seal fetched
+	i, k  int   // the seal at hand in page, and the next of its ids
+	done  bool  // no seal after page
+}
+
+// hashOf returns the hash a seal holds for row id, nil if none does; ids must come in
+// increasing order.
+func (c *sealCursor) hashOf(ctx context.Context, id int64) ([]byte, error) {
+	for {
+		if c.i == len(c.page) {
+			if c.done {
+				return nil, nil
+			}
+			page, err := c.q.AuditSealsAfter(ctx, dbsqlc.AuditSealsAfterParams{Chain: c.chain, After: c.after, PageSize: sealPage})
+			if err != nil {
+				return nil, err
+			}
+			c.page, c.i, c.k, c.done = page, 0, 0, len(page) < sealPage
+			if len(page) > 0 {
+				c.after = page[len(page)-1].Upto
+			}
+			continue
+		}
+		s := &c.page[c.i]
+		if id > s.Upto {
+			c.i, c.k = c.i+1, 0
+			continue
+		}
+		for c.k < len(s.Ids) && s.Ids[c.k] < id {
+			c.k++
+		}
+		if c.k == len(s.Ids) || s.Ids[c.k] != id || len(s.Hashes) < sha256.Size*(c.k+1) {
+			return nil, nil
+		}
+		c.k++
+		return s.Hashes[sha256.Size*(c.k-1) : sha256.Size*c.k], nil
 	}
 }
 

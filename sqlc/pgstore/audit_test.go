@@ -56,12 +56,17 @@ func TestAuditDetectsTampering(t *testing.T) {
 		                        UPDATE audit_chains SET sealed_upto = 1000 WHERE name = 'access_log'`,
 		"reordered access rows": `UPDATE access_log a SET citizen_id = b.citizen_id, at = b.at
 		                          FROM access_log b WHERE (a.id, b.id) IN ((1, 4), (4, 1));
-		                          UPDATE access_log_hashes a SET hash = b.hash
-		                          FROM access_log_hashes b WHERE (a.id, b.id) IN ((1, 4), (4, 1))`,
+		                          UPDATE audit_seals SET hashes = overlay(overlay(hashes PLACING substr(hashes, 97, 32) FROM 1)
+		                                                                  PLACING substr(hashes, 1, 32) FROM 97)
+		                          WHERE chain = 'access_log' AND ids[1] = 1`,
 		"truncated tail": `DELETE FROM access_log WHERE id = 5;
-		                   UPDATE audit_chains SET sealed_upto = 4, head = (SELECT hash FROM access_log_hashes WHERE id = 4) WHERE name = 'access_log'`,
-		"modified event hash": `UPDATE event_hashes SET hash = sha256(hash) WHERE seq = 2`,
-		"deleted access hash": `DELETE FROM access_log_hashes WHERE id = 3`,
+		                   UPDATE audit_chains SET sealed_upto = 4,
+		                          head = (SELECT hash FROM audit_hashes WHERE chain = 'access_log' AND id = 4) WHERE name = 'access_log'`,
+		"modified event hash": `UPDATE audit_seals SET hashes = overlay(hashes PLACING sha256(substr(hashes, 33, 32)) FROM 33)
+		                       WHERE chain = 'events' AND ids[2] = 2`,
+		"deleted access hash": `UPDATE audit_seals SET ids = array_remove(ids, 3::bigint), hashes = overlay(hashes PLACING '' FROM 65 FOR 32)
+		                       WHERE chain = 'access_log' AND ids[3] = 3`,
+		"deleted event seal": `DELETE FROM audit_seals WHERE chain = 'events'`,
 	}
 	for name, sql := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -144,12 +149,12 @@ func TestChainContentIsTheDatabasesJSONB(t *testing.T) {
 		registry.ChainEvents: `
 			SELECT e.seq, ((to_jsonb(e) - 'created_at')
 			        || jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text, h.hash
-			FROM events e JOIN event_hashes h ON h.seq = e.seq ORDER BY e.seq`,
+			FROM events e JOIN audit_hashes h ON h.chain = 'events' AND h.id = e.seq ORDER BY e.seq`,
 		registry.ChainAccessLog: `
 			SELECT a.id, ((to_jsonb(a) - 'at' - 'confidential_until')
 			        || jsonb_build_object('at', (extract(epoch FROM a.at) * 1000000)::bigint,
 			                              'confidential_until', (extract(epoch FROM a.confidential_until) * 1000000)::bigint))::text, h.hash
-			FROM access_log a JOIN access_log_hashes h ON h.id = a.id ORDER BY a.id`,
+			FROM access_log a JOIN audit_hashes h ON h.chain = 'access_log' AND h.id = a.id ORDER BY a.id`,
 	} {
 		rows, err := f.pool.Query(ctx, query)
 		if err != nil {

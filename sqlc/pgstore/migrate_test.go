@@ -233,7 +233,7 @@ func TestChainsSealedBeforeMigration7StillVerify(t *testing.T) {
 			                      'confidential_until', (extract(epoch FROM r.confidential_until) * 1000000)::bigint)`),
 	}
 
-	migrate(t, conn, 7, 7)
+	migrate(t, conn, 7, schema.Latest())
 
 	pool := poolOn(t, url)
 	svc := registry.NewService(pgstore.New(pool), registry.Options{})
@@ -250,6 +250,98 @@ func TestChainsSealedBeforeMigration7StillVerify(t *testing.T) {
 	}
 	if problems, err := svc.VerifyAudit(ctx, heads); err != nil || len(problems) == 0 {
 		t.Fatalf("a modified event went unnoticed after migration 7: %v %v", problems, err)
+	}
+}
+
+// TestChainsSealedBeforeMigration17StillVerify seals 12,000 events with a row of event_hashes
+// each, as the sealer did before migration 17, migrates (which groups them into seals of 5,000),
+// seals a few dozen more turns with the current sealer, and verifies the whole chain: across
+// pages of rows and of seals. A hash changed in the middle is then named by its row.
+func TestChainsSealedBeforeMigration17StillVerify(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.NewEmptyDatabase(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	migrate(t, conn, 1, 16)
+
+	const old = 12000
+	if _, err := conn.Exec(ctx, `
+		INSERT INTO events (seq, kind, citizen_id, record_id, data, actor)
+		SELECT i, 'citizen.created', gen_random_uuid(), i, jsonb_build_object('n', i), 'load:dukcapil'
+		FROM generate_series(1, $1::int) i`, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `UPDATE events_head SET last_seq = $1`, old); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, `SELECT seq, ((to_jsonb(e) - 'created_at')
+		|| jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text
+		FROM events e ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, contents, err := collectRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev []byte
+	hashes := make([][]byte, len(ids))
+	for i, c := range contents {
+		prev = registry.ChainHash(prev, []byte(c))
+		hashes[i] = prev
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO event_hashes (seq, hash) SELECT unnest($1::bigint[]), unnest($2::bytea[])`, ids, hashes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `UPDATE audit_chains SET sealed_upto = $1, head = $2 WHERE name = 'events'`, ids[len(ids)-1], prev); err != nil {
+		t.Fatal(err)
+	}
+
+	migrate(t, conn, 17, schema.Latest())
+	var seals int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM audit_seals WHERE chain = 'events'`).Scan(&seals); err != nil || seals != 3 {
+		t.Fatalf("%d seals of 12,000 events after the migration (%v), want 3", seals, err)
+	}
+
+	pool := poolOn(t, url)
+	svc := registry.NewService(pgstore.New(pool), registry.Options{})
+	for turn := range 40 {
+		if _, err := conn.Exec(ctx, `
+			INSERT INTO events (seq, kind, citizen_id, record_id, data, actor)
+			SELECT last_seq + i, 'golden.changed', gen_random_uuid(), NULL, jsonb_build_object('turn', $1::int), 'steward:ayu'
+			FROM events_head, generate_series(1, 2) i`, turn); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, `UPDATE events_head SET last_seq = last_seq + 2`); err != nil {
+			t.Fatal(err)
+		}
+		if sealed, err := svc.Seal(ctx, 0); err != nil || sealed[registry.ChainEvents] != 2 {
+			t.Fatalf("turn %d sealed %v %v", turn, sealed, err)
+		}
+	}
+	heads, err := svc.AuditHeads(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := svc.VerifyAudit(ctx, heads); err != nil || len(problems) != 0 {
+		t.Fatalf("the chain across old and new seals: %v %v", problems, err)
+	}
+	for _, seq := range []int64{7777, old + 61} {
+		if _, err := conn.Exec(ctx, `UPDATE audit_seals
+			SET hashes = overlay(hashes PLACING sha256(substr(hashes, (array_position(ids, $1::bigint) - 1) * 32 + 1, 32))
+			                     FROM (array_position(ids, $1::bigint) - 1) * 32 + 1)
+			WHERE chain = 'events' AND $1::bigint = ANY (ids)`, seq); err != nil {
+			t.Fatal(err)
+		}
+		problems, err := svc.VerifyAudit(ctx, heads)
+		named := slices.ContainsFunc(problems, func(p registry.AuditProblem) bool { return p.RowID == seq })
+		if err != nil || !named {
+			t.Fatalf("a changed hash of event %d: reported %v %v", seq, problems, err)
+		}
 	}
 }
 

@@ -1,8 +1,8 @@
 -- Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
 -- since the epoch so the text does not depend on the session's time zone. The store writes that
 -- text itself from the row's columns (sqlc/pgstore/audit.go): the database only reads them. The
--- hashes are kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a
--- row.
+-- hashes are kept apart, a seal's together in one row of audit_seals: sealing inserts, it never
+-- rewrites a row.
 
 -- name: AuditChainLock :one
 SELECT * FROM audit_chains WHERE name = $1 FOR UPDATE;
@@ -21,15 +21,11 @@ ORDER BY e.seq
 LIMIT sqlc.arg(page_size)::int;
 
 -- name: EventsAuditRows :many
-SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at, h.hash
-FROM events e LEFT JOIN event_hashes h ON h.seq = e.seq
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
+FROM events e
 WHERE e.seq > sqlc.arg(after)::bigint AND e.seq <= sqlc.arg(upto)::bigint
 ORDER BY e.seq
 LIMIT sqlc.arg(page_size)::int;
-
--- name: EventsSetHashes :exec
-INSERT INTO event_hashes (seq, hash)
-SELECT unnest(sqlc.arg(ids)::bigint[]), unnest(sqlc.arg(hashes)::bytea[]);
 
 -- name: AccessUnsealed :many
 -- Only rows older than min_age are sealed: a slower transaction may still commit a row with a
@@ -46,12 +42,19 @@ LIMIT sqlc.arg(page_size)::int;
 -- name: AccessAuditRows :many
 SELECT a.id, a.at, a.source, a.key_id, a.end_user, a.purpose, a.operation, a.citizen_id, a.fields,
        format('%s', a.client_addr)::text AS client_addr, -- '' when there is none
-       a.confidential_until, h.hash
-FROM access_log a LEFT JOIN access_log_hashes h ON h.id = a.id
+       a.confidential_until
+FROM access_log a
 WHERE a.id > sqlc.arg(after)::bigint AND a.id <= sqlc.arg(upto)::bigint
 ORDER BY a.id
 LIMIT sqlc.arg(page_size)::int;
 
--- name: AccessSetHashes :exec
-INSERT INTO access_log_hashes (id, hash)
-SELECT unnest(sqlc.arg(ids)::bigint[]), unnest(sqlc.arg(hashes)::bytea[]);
+-- name: AuditSealInsert :exec
+-- One turn of the sealer: the ids it sealed, in order, and their hashes, 32 bytes each.
+INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ($1, $2, $3, $4);
+
+-- name: AuditSealsAfter :many
+-- The seals after a given one, in chain order.
+SELECT upto, ids, hashes FROM audit_seals
+WHERE chain = sqlc.arg(chain) AND upto > sqlc.arg(after)::bigint
+ORDER BY upto
+LIMIT sqlc.arg(page_size)::int;

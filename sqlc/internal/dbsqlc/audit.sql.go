@@ -16,8 +16,8 @@ import (
 const accessAuditRows = `-- name: AccessAuditRows :many
 SELECT a.id, a.at, a.source, a.key_id, a.end_user, a.purpose, a.operation, a.citizen_id, a.fields,
        format('%s', a.client_addr)::text AS client_addr, -- '' when there is none
-       a.confidential_until, h.hash
-FROM access_log a LEFT JOIN access_log_hashes h ON h.id = a.id
+       a.confidential_until
+FROM access_log a
 WHERE a.id > $1::bigint AND a.id <= $2::bigint
 ORDER BY a.id
 LIMIT $3::int
@@ -41,7 +41,6 @@ type AccessAuditRowsRow struct {
 	Fields            []string
 	ClientAddr        string
 	ConfidentialUntil pgtype.Timestamptz
-	Hash              []byte
 }
 
 func (q *Queries) AccessAuditRows(ctx context.Context, arg AccessAuditRowsParams) ([]AccessAuditRowsRow, error) {
@@ -65,7 +64,6 @@ func (q *Queries) AccessAuditRows(ctx context.Context, arg AccessAuditRowsParams
 			&i.Fields,
 			&i.ClientAddr,
 			&i.ConfidentialUntil,
-			&i.Hash,
 		); err != nil {
 			return nil, err
 		}
@@ -75,21 +73,6 @@ func (q *Queries) AccessAuditRows(ctx context.Context, arg AccessAuditRowsParams
 		return nil, err
 	}
 	return items, nil
-}
-
-const accessSetHashes = `-- name: AccessSetHashes :exec
-INSERT INTO access_log_hashes (id, hash)
-SELECT unnest($1::bigint[]), unnest($2::bytea[])
-`
-
-type AccessSetHashesParams struct {
-	Ids    []int64
-	Hashes [][]byte
-}
-
-func (q *Queries) AccessSetHashes(ctx context.Context, arg AccessSetHashesParams) error {
-	_, err := q.db.Exec(ctx, accessSetHashes, arg.Ids, arg.Hashes)
-	return err
 }
 
 const accessUnsealed = `-- name: AccessUnsealed :many
@@ -196,8 +179,8 @@ SELECT name, sealed_upto, head, sealed_at FROM audit_chains WHERE name = $1 FOR 
 // Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
 // since the epoch so the text does not depend on the session's time zone. The store writes that
 // text itself from the row's columns (sqlc/pgstore/audit.go): the database only reads them. The
-// hashes are kept apart (event_hashes, access_log_hashes): sealing inserts, it never rewrites a
-// row.
+// hashes are kept apart, a seal's together in one row of audit_seals: sealing inserts, it never
+// rewrites a row.
 func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, error) {
 	row := q.db.QueryRow(ctx, auditChainLock, name)
 	var i AuditChain
@@ -210,9 +193,71 @@ func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, 
 	return i, err
 }
 
+const auditSealInsert = `-- name: AuditSealInsert :exec
+INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ($1, $2, $3, $4)
+`
+
+type AuditSealInsertParams struct {
+	Chain  string
+	Upto   int64
+	Ids    []int64
+	Hashes []byte
+}
+
+// One turn of the sealer: the ids it sealed, in order, and their hashes, 32 bytes each.
+func (q *Queries) AuditSealInsert(ctx context.Context, arg AuditSealInsertParams) error {
+	_, err := q.db.Exec(ctx, auditSealInsert,
+		arg.Chain,
+		arg.Upto,
+		arg.Ids,
+		arg.Hashes,
+	)
+	return err
+}
+
+const auditSealsAfter = `-- name: AuditSealsAfter :many
+SELECT upto, ids, hashes FROM audit_seals
+WHERE chain = $1 AND upto > $2::bigint
+ORDER BY upto
+LIMIT $3::int
+`
+
+type AuditSealsAfterParams struct {
+	Chain    string
+	After    int64
+	PageSize int32
+}
+
+type AuditSealsAfterRow struct {
+	Upto   int64
+	Ids    []int64
+	Hashes []byte
+}
+
+// The seals after a given one, in chain order.
+func (q *Queries) AuditSealsAfter(ctx context.Context, arg AuditSealsAfterParams) ([]AuditSealsAfterRow, error) {
+	rows, err := q.db.Query(ctx, auditSealsAfter, arg.Chain, arg.After, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditSealsAfterRow
+	for rows.Next() {
+		var i AuditSealsAfterRow
+		if err := rows.Scan(&i.Upto, &i.Ids, &i.Hashes); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const eventsAuditRows = `-- name: EventsAuditRows :many
-SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at, h.hash
-FROM events e LEFT JOIN event_hashes h ON h.seq = e.seq
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
+FROM events e
 WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
 ORDER BY e.seq
 LIMIT $3::int
@@ -232,7 +277,6 @@ type EventsAuditRowsRow struct {
 	Data      string
 	Actor     string
 	CreatedAt time.Time
-	Hash      []byte
 }
 
 func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams) ([]EventsAuditRowsRow, error) {
@@ -252,7 +296,6 @@ func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams
 			&i.Data,
 			&i.Actor,
 			&i.CreatedAt,
-			&i.Hash,
 		); err != nil {
 			return nil, err
 		}
@@ -262,21 +305,6 @@ func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams
 		return nil, err
 	}
 	return items, nil
-}
-
-const eventsSetHashes = `-- name: EventsSetHashes :exec
-INSERT INTO event_hashes (seq, hash)
-SELECT unnest($1::bigint[]), unnest($2::bytea[])
-`
-
-type EventsSetHashesParams struct {
-	Ids    []int64
-	Hashes [][]byte
-}
-
-func (q *Queries) EventsSetHashes(ctx context.Context, arg EventsSetHashesParams) error {
-	_, err := q.db.Exec(ctx, eventsSetHashes, arg.Ids, arg.Hashes)
-	return err
 }
 
 const eventsUnsealed = `-- name: EventsUnsealed :many

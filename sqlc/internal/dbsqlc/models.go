@@ -26,11 +26,6 @@ type AccessLog struct {
 	ConfidentialUntil pgtype.Timestamptz
 }
 
-type AccessLogHash struct {
-	ID   int64
-	Hash []byte
-}
-
 type ApiKey struct {
 	ID         uuid.UUID
 	Source     string
@@ -47,6 +42,19 @@ type AuditChain struct {
 	SealedUpto int64
 	Head       []byte
 	SealedAt   time.Time
+}
+
+type AuditHash struct {
+	Chain string
+	ID    interface{}
+	Hash  []byte
+}
+
+type AuditSeal struct {
+	Chain  string
+	Upto   int64
+	Ids    []int64
+	Hashes []byte
 }
 
 type BlockingKey struct {
@@ -78,11 +86,6 @@ type Event struct {
 	Data      []byte
 	Actor     string
 	CreatedAt time.Time
-}
-
-type EventHash struct {
-	Seq  int64
-	Hash []byte
 }
 
 type EventsHead struct {
