@@ -52,8 +52,8 @@ func ChainHash(prev, content []byte) []byte {
 const SealDelay = 30 * time.Second
 
 // Seal extends every chain over the rows written since the last seal (access-log rows once they
-// are older than minAge). It returns how many rows it sealed per chain. Concurrent sealers in
-// several processes take turns.
+// are older than minAge; events their writers did not seal themselves, see Tx.AppendEvents). It
+// returns how many rows it sealed per chain. Concurrent sealers in several processes take turns.
 func (s *Service) Seal(ctx context.Context, minAge time.Duration) (map[string]int, error) {
 	out := map[string]int{}
 	for _, c := range Chains {

@@ -146,8 +146,9 @@ type Tx interface {
 	// different people (including through citizens since merged into them).
 	Distinctions(ctx context.Context, ids []uuid.UUID) ([][2]uuid.UUID, error)
 
-	// AppendEvents numbers and stores events; call it last in a transaction (it takes the lock
-	// that makes sequence order equal commit order).
+	// AppendEvents numbers and stores events, and seals them where the events chain ends just
+	// before them; call it last in a transaction (it takes the lock that makes sequence order
+	// equal commit order, and the chain's).
 	AppendEvents(ctx context.Context, events []Event) error
 	InsertAccess(ctx context.Context, e AccessEntry) error
 }

@@ -98,8 +98,7 @@ func (s *Store) AuditRows(ctx context.Context, chain string, upto int64, fn func
 				return mapErr(err)
 			}
 			for _, r := range rows {
-				content := appendEventContent(nil, dbsqlc.EventsUnsealedRow{Seq: r.Seq, Kind: r.Kind, CitizenID: r.CitizenID,
-					RecordID: r.RecordID, Data: r.Data, Actor: r.Actor, CreatedAt: r.CreatedAt})
+				content := appendEventContent(nil, r)
 				page = append(page, registry.AuditRow{ID: r.Seq, Content: content})
 			}
 		case registry.ChainAccessLog:
@@ -181,20 +180,23 @@ func (c *sealCursor) hashOf(ctx context.Context, id int64) ([]byte, error) {
 }
 
 // The hash chains' canonical content of a row is the jsonb text of the row with its times as
-// microseconds since the epoch: the very text the database gives for
+// microseconds since the epoch, an event's data as its stored text: the very text the database
+// gives for
 //
 //	(to_jsonb(e) - 'created_at') || jsonb_build_object('created_at', <microseconds>)
 //
-// for an event, and likewise for an access-log row with its two times. The store writes it from
-// the row's columns (TestChainContentIsTheDatabasesJSONB holds the two together): building it in
-// the database cost five times the reading of them, and a million-record load writes three
-// million events. jsonb orders an object's keys by length, then by bytes, and writes ": " and
-// ", " between them. A column added to either table must be added here too: the test compares
-// with to_jsonb of the whole row, and fails until it is.
+// for an event whose data is laid out as jsonb lays it out (as every event written before
+// migration 18 is), and likewise for an access-log row with its two times. The store writes it
+// from the row's columns (TestChainContentIsTheDatabasesJSONB holds the two together): building
+// it in the database cost five times the reading of them, and a million-record load writes
+// three million events, which the writer seals itself (AppendEvents). jsonb orders an object's
+// keys by length, then by bytes, and writes ": " and ", " between them. A column added to either
+// table must be added here too: the test compares with to_jsonb of the whole row, and fails
+// until it is.
 
-// appendEventContent appends event e's canonical content; its data, read as text, is jsonb
-// text already.
-func appendEventContent(b []byte, e dbsqlc.EventsUnsealedRow) []byte {
+// appendEventContent appends event e's canonical content. Its data is json (migration 18): the
+// text as written, which for events written before that migration is their jsonb text.
+func appendEventContent(b []byte, e dbsqlc.Event) []byte {
 	b = append(b, `{"seq": `...)
 	b = strconv.AppendInt(b, e.Seq, 10)
 	b = append(b, `, "data": `...)

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -250,15 +251,19 @@ func review(r dbsqlc.Review) (registry.Review, error) {
 	return out, nil
 }
 
+// AppendEvents implements registry.Tx. It also seals the events, in the same transaction, when
+// the events chain ends just before them (every event before them sealed, as it is once each
+// writer seals its own); otherwise the sealer seals them with those before, in order. Either
+// way a sealed event is sealed over exactly the row it commits with.
 func (t *tx) AppendEvents(ctx context.Context, events []registry.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	last, err := t.q.EventsReserve(ctx, int64(len(events)))
+	res, err := t.q.EventsReserve(ctx, int64(len(events)))
 	if err != nil {
 		return mapErr(err)
 	}
-	first := last - int64(len(events)) + 1
+	first := res.LastSeq - int64(len(events)) + 1
 	rows := make([]dbsqlc.EventsInsertParams, len(events))
 	for i, e := range events {
 		data := e.Data
@@ -268,10 +273,24 @@ func (t *tx) AppendEvents(ctx context.Context, events []registry.Event) error {
 		rows[i] = dbsqlc.EventsInsertParams{
 			Seq: first + int64(i), Kind: e.Kind, CitizenID: nullUUID(e.CitizenID),
 			RecordID: pgtype.Int8{Int64: e.RecordID, Valid: e.RecordID != 0}, Data: data, Actor: e.Actor,
+			CreatedAt: res.Now,
 		}
 	}
-	_, err = t.q.EventsInsert(ctx, rows)
-	return mapErr(err)
+	if _, err = t.q.EventsInsert(ctx, rows); err != nil {
+		return mapErr(err)
+	}
+	if res.SealedUpto != first-1 {
+		return nil
+	}
+	ids, hashes := make([]int64, len(rows)), make([]byte, 0, sha256.Size*len(rows))
+	prev := res.Head
+	var buf []byte
+	for i, r := range rows {
+		buf = appendEventContent(buf[:0], dbsqlc.Event(r))
+		prev = registry.ChainHash(prev, buf)
+		ids[i], hashes = r.Seq, append(hashes, prev...)
+	}
+	return mapErr(t.q.EventsSeal(ctx, dbsqlc.EventsSealParams{Upto: res.LastSeq, Ids: ids, Hashes: hashes, Head: prev}))
 }
 
 func (t *tx) InsertAccess(ctx context.Context, e registry.AccessEntry) error {

@@ -1,5 +1,6 @@
--- Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
--- since the epoch so the text does not depend on the session's time zone. The store writes that
+-- Canonical row content for the hash chains: the row as jsonb text (an event's data as stored),
+-- timestamps as microseconds since the epoch so the text does not depend on the session's time
+-- zone. The store writes that
 -- text itself from the row's columns (sqlc/pgstore/audit.go): the database only reads them. The
 -- hashes are kept apart, a seal's together in one row of audit_seals: sealing inserts, it never
 -- rewrites a row.
@@ -14,14 +15,14 @@ SELECT * FROM audit_chains WHERE name = $1;
 UPDATE audit_chains SET sealed_upto = $2, head = $3, sealed_at = now() WHERE name = $1;
 
 -- name: EventsUnsealed :many
-SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > sqlc.arg(after)::bigint
 ORDER BY e.seq
 LIMIT sqlc.arg(page_size)::int;
 
 -- name: EventsAuditRows :many
-SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > sqlc.arg(after)::bigint AND e.seq <= sqlc.arg(upto)::bigint
 ORDER BY e.seq

@@ -1,9 +1,25 @@
 -- name: EventsReserve :one
--- Takes the events_head row lock until commit, so sequence numbers follow commit order.
-UPDATE events_head SET last_seq = last_seq + sqlc.arg(n)::bigint RETURNING last_seq;
+-- Takes the events_head row lock until commit, so sequence numbers follow commit order, and then
+-- the events chain's, to seal the events where the chain ends at the first of them. The
+-- transaction's time is the events' created_at.
+WITH r AS (
+    UPDATE events_head SET last_seq = last_seq + sqlc.arg(n)::bigint RETURNING last_seq
+)
+SELECT r.last_seq, now()::timestamptz AS now, c.sealed_upto, c.head
+FROM r, audit_chains c
+WHERE c.name = 'events'
+FOR UPDATE OF c;
 
 -- name: EventsInsert :copyfrom
-INSERT INTO events (seq, kind, citizen_id, record_id, data, actor) VALUES ($1, $2, $3, $4, $5, $6);
+INSERT INTO events (seq, kind, citizen_id, record_id, data, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: EventsSeal :exec
+-- Seals a transaction's own events (AuditSealInsert and AuditChainAdvance in one statement).
+WITH s AS (
+    INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ('events', sqlc.arg(upto)::bigint, sqlc.arg(ids)::bigint[], sqlc.arg(hashes)::bytea)
+)
+UPDATE audit_chains SET sealed_upto = sqlc.arg(upto)::bigint, head = sqlc.arg(head)::bytea, sealed_at = now()
+WHERE name = 'events';
 
 -- name: EventsAfter :many
 SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2;

@@ -176,8 +176,9 @@ const auditChainLock = `-- name: AuditChainLock :one
 SELECT name, sealed_upto, head, sealed_at FROM audit_chains WHERE name = $1 FOR UPDATE
 `
 
-// Canonical row content for the hash chains: the row as jsonb text, timestamps as microseconds
-// since the epoch so the text does not depend on the session's time zone. The store writes that
+// Canonical row content for the hash chains: the row as jsonb text (an event's data as stored),
+// timestamps as microseconds since the epoch so the text does not depend on the session's time
+// zone. The store writes that
 // text itself from the row's columns (sqlc/pgstore/audit.go): the database only reads them. The
 // hashes are kept apart, a seal's together in one row of audit_seals: sealing inserts, it never
 // rewrites a row.
@@ -256,7 +257,7 @@ func (q *Queries) AuditSealsAfter(ctx context.Context, arg AuditSealsAfterParams
 }
 
 const eventsAuditRows = `-- name: EventsAuditRows :many
-SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > $1::bigint AND e.seq <= $2::bigint
 ORDER BY e.seq
@@ -269,25 +270,15 @@ type EventsAuditRowsParams struct {
 	PageSize int32
 }
 
-type EventsAuditRowsRow struct {
-	Seq       int64
-	Kind      string
-	CitizenID uuid.NullUUID
-	RecordID  pgtype.Int8
-	Data      string
-	Actor     string
-	CreatedAt time.Time
-}
-
-func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams) ([]EventsAuditRowsRow, error) {
+func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams) ([]Event, error) {
 	rows, err := q.db.Query(ctx, eventsAuditRows, arg.After, arg.Upto, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []EventsAuditRowsRow
+	var items []Event
 	for rows.Next() {
-		var i EventsAuditRowsRow
+		var i Event
 		if err := rows.Scan(
 			&i.Seq,
 			&i.Kind,
@@ -308,7 +299,7 @@ func (q *Queries) EventsAuditRows(ctx context.Context, arg EventsAuditRowsParams
 }
 
 const eventsUnsealed = `-- name: EventsUnsealed :many
-SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data::text AS data, e.actor, e.created_at
+SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data, e.actor, e.created_at
 FROM events e
 WHERE e.seq > $1::bigint
 ORDER BY e.seq
@@ -320,25 +311,15 @@ type EventsUnsealedParams struct {
 	PageSize int32
 }
 
-type EventsUnsealedRow struct {
-	Seq       int64
-	Kind      string
-	CitizenID uuid.NullUUID
-	RecordID  pgtype.Int8
-	Data      string
-	Actor     string
-	CreatedAt time.Time
-}
-
-func (q *Queries) EventsUnsealed(ctx context.Context, arg EventsUnsealedParams) ([]EventsUnsealedRow, error) {
+func (q *Queries) EventsUnsealed(ctx context.Context, arg EventsUnsealedParams) ([]Event, error) {
 	rows, err := q.db.Query(ctx, eventsUnsealed, arg.After, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []EventsUnsealedRow
+	var items []Event
 	for rows.Next() {
-		var i EventsUnsealedRow
+		var i Event
 		if err := rows.Scan(
 			&i.Seq,
 			&i.Kind,

@@ -259,6 +259,7 @@ func (r iteratorForEventsInsert) Values() ([]interface{}, error) {
 		r.rows[0].RecordID,
 		r.rows[0].Data,
 		r.rows[0].Actor,
+		r.rows[0].CreatedAt,
 	}, nil
 }
 
@@ -267,7 +268,7 @@ func (r iteratorForEventsInsert) Err() error {
 }
 
 func (q *Queries) EventsInsert(ctx context.Context, arg []EventsInsertParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"events"}, []string{"seq", "kind", "citizen_id", "record_id", "data", "actor"}, &iteratorForEventsInsert{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"events"}, []string{"seq", "kind", "citizen_id", "record_id", "data", "actor", "created_at"}, &iteratorForEventsInsert{rows: arg})
 }
 
 // iteratorForLoadRejectsInsert implements pgx.CopyFromSource.

@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -56,16 +57,63 @@ type EventsInsertParams struct {
 	RecordID  pgtype.Int8
 	Data      []byte
 	Actor     string
+	CreatedAt time.Time
 }
 
 const eventsReserve = `-- name: EventsReserve :one
-UPDATE events_head SET last_seq = last_seq + $1::bigint RETURNING last_seq
+WITH r AS (
+    UPDATE events_head SET last_seq = last_seq + $1::bigint RETURNING last_seq
+)
+SELECT r.last_seq, now()::timestamptz AS now, c.sealed_upto, c.head
+FROM r, audit_chains c
+WHERE c.name = 'events'
+FOR UPDATE OF c
 `
 
-// Takes the events_head row lock until commit, so sequence numbers follow commit order.
-func (q *Queries) EventsReserve(ctx context.Context, n int64) (int64, error) {
+type EventsReserveRow struct {
+	LastSeq    int64
+	Now        time.Time
+	SealedUpto int64
+	Head       []byte
+}
+
+// Takes the events_head row lock until commit, so sequence numbers follow commit order, and then
+// the events chain's, to seal the events where the chain ends at the first of them. The
+// transaction's time is the events' created_at.
+func (q *Queries) EventsReserve(ctx context.Context, n int64) (EventsReserveRow, error) {
 	row := q.db.QueryRow(ctx, eventsReserve, n)
-	var last_seq int64
-	err := row.Scan(&last_seq)
-	return last_seq, err
+	var i EventsReserveRow
+	err := row.Scan(
+		&i.LastSeq,
+		&i.Now,
+		&i.SealedUpto,
+		&i.Head,
+	)
+	return i, err
+}
+
+const eventsSeal = `-- name: EventsSeal :exec
+WITH s AS (
+    INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ('events', $1::bigint, $3::bigint[], $4::bytea)
+)
+UPDATE audit_chains SET sealed_upto = $1::bigint, head = $2::bytea, sealed_at = now()
+WHERE name = 'events'
+`
+
+type EventsSealParams struct {
+	Upto   int64
+	Head   []byte
+	Ids    []int64
+	Hashes []byte
+}
+
+// Seals a transaction's own events (AuditSealInsert and AuditChainAdvance in one statement).
+func (q *Queries) EventsSeal(ctx context.Context, arg EventsSealParams) error {
+	_, err := q.db.Exec(ctx, eventsSeal,
+		arg.Upto,
+		arg.Head,
+		arg.Ids,
+		arg.Hashes,
+	)
+	return err
 }
