@@ -139,6 +139,7 @@ type committedChunk struct {
 // chunkWrite is a chunk being written in the background.
 type chunkWrite struct {
 	ch   *rawChunk
+	plan *chunkPlan
 	sum  LoadSummary
 	done chan struct{}
 	err  error
@@ -154,8 +155,12 @@ type writeOrder struct {
 	floor func() time.Time
 	// stamped publishes this chunk's time.
 	stamped func(time.Time)
-	// wait returns once the chunk before committed, or errPredecessor if it failed.
-	wait func() error
+	// wait returns once the chunk before committed, or errPredecessor if it failed; it waits
+	// in tx (BulkTx.AwaitTurn) first.
+	wait func(ctx context.Context, tx BulkTx) error
+	// pending is the chunk before while it may not have committed (nil if none): the citizens
+	// it creates or touches are written by this chunk only after wait.
+	pending *chunkPlan
 }
 
 // maxInflight is how many chunk transactions may be open at once: two lets the database write
@@ -209,7 +214,7 @@ func (l *bulkLoader) start(ctx context.Context, ch *rawChunk, plan *chunkPlan, s
 	if n := len(l.inflight); n > 0 {
 		prev = l.inflight[n-1]
 	}
-	w := &chunkWrite{ch: ch, sum: sum, done: make(chan struct{}), stamped: make(chan struct{})}
+	w := &chunkWrite{ch: ch, plan: plan, sum: sum, done: make(chan struct{}), stamped: make(chan struct{})}
 	l.inflight = append(l.inflight, w)
 	last := l.lastStamp
 	var once sync.Once
@@ -222,9 +227,13 @@ func (l *bulkLoader) start(ctx context.Context, ch *rawChunk, plan *chunkPlan, s
 			return prev.stamp
 		},
 		stamped: func(t time.Time) { once.Do(func() { w.stamp = t; close(w.stamped) }) },
-		wait: func() error {
+		wait: func(ctx context.Context, tx BulkTx) error {
 			if prev == nil {
 				return nil
+			}
+			// The chunk before took its turn before it stamped its time, which floor awaited.
+			if err := tx.AwaitTurn(ctx, ChunkTurn{Load: l.job, Chunk: prev.ch.seq}); err != nil {
+				return err
 			}
 			<-prev.done
 			if prev.err != nil {
@@ -232,6 +241,9 @@ func (l *bulkLoader) start(ctx context.Context, ch *rawChunk, plan *chunkPlan, s
 			}
 			return nil
 		},
+	}
+	if prev != nil {
+		order.pending = prev.plan
 	}
 	go func() {
 		defer close(w.done)
@@ -321,7 +333,7 @@ func (l *bulkLoader) commit(ctx context.Context, ch *rawChunk, firstAttempt int)
 			order := writeOrder{
 				floor:   func() time.Time { return l.lastStamp },
 				stamped: func(t time.Time) { stamp = t },
-				wait:    func() error { return nil },
+				wait:    func(context.Context, BulkTx) error { return nil },
 			}
 			if err = l.write(ctx, plan, ch, sum, order); err == nil {
 				l.lastStamp = stamp
@@ -397,7 +409,7 @@ func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committe
 
 // write writes the chunk in one transaction ordered after the chunk before (see writeOrder).
 func (l *bulkLoader) write(ctx context.Context, plan *chunkPlan, ch *rawChunk, sum LoadSummary, order writeOrder) error {
-	if err := l.bs.WriteChunk(ctx, func(tx BulkTx) error { return plan.write(ctx, tx, ch, sum, order) }); err != nil {
+	if err := l.bs.WriteChunk(ctx, ChunkTurn{Load: l.job, Chunk: ch.seq}, func(tx BulkTx) error { return plan.write(ctx, tx, ch, sum, order) }); err != nil {
 		return err
 	}
 	plan.lap("commit")
@@ -1402,7 +1414,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	if err := tx.EndLinks(ctx, p.ended, l.actor); err != nil {
 		return fmt.Errorf("end links: %w", err)
 	}
-	fresh := p.goldens(now, true)
+	fresh := p.goldens(now, true, nil)
 	if err := tx.InsertGoldens(ctx, fresh); err != nil {
 		return fmt.Errorf("write golden records: %w", err)
 	}
@@ -1410,25 +1422,55 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		return fmt.Errorf("write reviews: %w", err)
 	}
 	p.lap("write_a")
-	if err := order.wait(); err != nil {
+	// Links and golden records of citizens the chunk before creates or touches wait for its
+	// commit, which makes them visible and current; the others, most of a load that links to
+	// the registry's citizens, are written meanwhile. A chunk before that merges citizens
+	// changes more than it touches: then everything waits. The chunk before never waits for a
+	// row written here (it writes none of them); a cycle through a third writer holding a row
+	// it needs and waiting for one written here is a deadlock the database breaks, the wait
+	// for the chunk before being in the database (AwaitTurn).
+	pending := order.pending
+	early := func(c uuid.UUID) bool {
+		return pending == nil || (len(pending.merges) == 0 && !pending.touched[c])
+	}
+	late := func(c uuid.UUID) bool { return !early(c) }
+	var links [2][]Link
+	for _, lk := range p.links {
+		if early(lk.CitizenID) {
+			links[0] = append(links[0], lk)
+		} else {
+			links[1] = append(links[1], lk)
+		}
+	}
+	var existing [2][]GoldenRecord
+	var changed [2][]uuid.UUID
+	goldens := func(phase int, in func(uuid.UUID) bool) error {
+		if err := tx.InsertLinks(ctx, links[phase]); err != nil {
+			return fmt.Errorf("write links: %w", err)
+		}
+		if err := p.readGoldenInputs(ctx, tx, now, in); err != nil {
+			return err
+		}
+		existing[phase] = p.goldens(now, false, in)
+		ids, err := tx.SaveGoldens(ctx, existing[phase])
+		if err != nil {
+			return fmt.Errorf("write golden records: %w", err)
+		}
+		changed[phase] = ids
+		return nil
+	}
+	if err := goldens(0, early); err != nil {
+		return err
+	}
+	p.lap("early")
+	if err := order.wait(ctx, tx); err != nil {
 		return err
 	}
 	p.lap("wait")
-	// Links may point to citizens the chunk before created, which only its commit makes visible.
-	if err := tx.InsertLinks(ctx, p.links); err != nil {
-		return fmt.Errorf("write links: %w", err)
-	}
-	p.lap("links")
-	if err := p.readGoldenInputs(ctx, tx, now); err != nil {
+	if err := goldens(1, late); err != nil {
 		return err
 	}
-	p.lap("golden_read")
-	existing := p.goldens(now, false)
-	changed, err := tx.SaveGoldens(ctx, existing)
-	if err != nil {
-		return fmt.Errorf("write golden records: %w", err)
-	}
-	p.lap("golden_save")
+	p.lap("late")
 	if len(p.merges) > 0 {
 		// Rare (a row joining citizens): through the submit path's own merge, once the links
 		// it moves are written.
@@ -1463,11 +1505,14 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
 	// Golden-record events come last, once per citizen and chunk, in a deterministic order.
-	isChanged := make(map[uuid.UUID]bool, len(changed))
-	for _, id := range changed {
+	isChanged := make(map[uuid.UUID]bool, len(changed[0])+len(changed[1]))
+	for _, id := range slices.Concat(changed[0], changed[1]) {
 		isChanged[id] = true
 	}
-	for _, g := range slices.Concat(fresh, existing) {
+	touched := slices.SortedFunc(slices.Values(slices.Concat(existing[0], existing[1])), func(a, b GoldenRecord) int {
+		return bytes.Compare(a.CitizenID[:], b.CitizenID[:])
+	})
+	for _, g := range slices.Concat(fresh, touched) {
 		if p.newCitizen[g.CitizenID] || isChanged[g.CitizenID] {
 			p.emit(EventGoldenChanged, g.CitizenID, 0, goldenChangedData(g))
 		}
@@ -1489,17 +1534,17 @@ func (p *chunkPlan) record(i int, now time.Time) SourceRecord {
 }
 
 // readGoldenInputs reads, in the chunk's transaction, what the golden records of the touched
-// citizens that existed before the chunk are built from. A citizen that only gained new records
+// citizens in want that existed before the chunk are built from. A citizen that only gained new records
 // keeps its stored golden record, extended with them (Survivorship.Extend: its earlier records
 // need not be read, which in a second source's load is most of what a chunk reads); the others,
 // and any whose stored record was built by other survivorship rules, are rebuilt from their
 // records.
-func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx, now time.Time) error {
+func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx, now time.Time, want func(uuid.UUID) bool) error {
 	rebuild := p.rebuilt()
 	var read, extend []uuid.UUID
 	for c := range p.touched {
 		switch {
-		case p.newCitizen[c]:
+		case p.newCitizen[c] || !want(c):
 		case rebuild[c]:
 			read = append(read, c)
 		default:
@@ -1574,11 +1619,12 @@ func (p *chunkPlan) chunkRecords(now time.Time, want func(uuid.UUID) bool) map[u
 }
 
 // goldens builds the golden records of the citizens the chunk created (fresh) or of the
-// existing citizens it touched (those readGoldenInputs extended, then those it read).
-func (p *chunkPlan) goldens(now time.Time, fresh bool) []GoldenRecord {
+// existing citizens in want it touched (those readGoldenInputs extended, then those it read),
+// in citizen order.
+func (p *chunkPlan) goldens(now time.Time, fresh bool, want func(uuid.UUID) bool) []GoldenRecord {
 	members := make(map[uuid.UUID][]SourceRecord, len(p.touched))
 	for c := range p.touched {
-		if p.newCitizen[c] == fresh {
+		if p.newCitizen[c] == fresh && (want == nil || want(c)) {
 			if _, read := p.members[c]; read || fresh {
 				members[c] = p.members[c]
 			}

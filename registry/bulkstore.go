@@ -77,8 +77,15 @@ type BulkStore interface {
 	ReserveRecordIDs(ctx context.Context, n int) ([]int64, error)
 
 	// WriteChunk runs fn in one transaction: a chunk's writes and its checkpoint commit together
-	// or not at all. It does not retry: the caller re-reads and re-decides on ErrConflict.
-	WriteChunk(ctx context.Context, fn func(tx BulkTx) error) error
+	// or not at all. The transaction holds the chunk's turn until it ends (BulkTx.AwaitTurn). It
+	// does not retry: the caller re-reads and re-decides on ErrConflict.
+	WriteChunk(ctx context.Context, turn ChunkTurn, fn func(tx BulkTx) error) error
+}
+
+// ChunkTurn names one chunk of one load among the transactions writing chunks.
+type ChunkTurn struct {
+	Load  uuid.UUID
+	Chunk int
 }
 
 // Claim is a set of locks held by one process: they are released together, by Release or by
@@ -98,6 +105,11 @@ type BulkTx interface {
 	// chunk later than the one before, so records keep the file's order in time as they would
 	// through the submit path, even when two chunks' transactions start out of order.
 	Stamp(t time.Time)
+	// AwaitTurn returns once the transaction holding turn has ended (at once if none does). It
+	// waits in the database, so that a cycle of waits through it (this transaction waiting for
+	// the chunk before, which waits for a lock a third transaction holds, which waits for one
+	// this transaction holds) is a deadlock the database detects and breaks, with ErrConflict.
+	AwaitTurn(ctx context.Context, turn ChunkTurn) error
 	// CitizenRecords returns the records actively linked to the citizens, with the fields golden
 	// records are built from (Raw, Issues, the normalised birth date and sex, UpdatedAt).
 	CitizenRecords(ctx context.Context, citizens []uuid.UUID) (map[uuid.UUID][]SourceRecord, error)

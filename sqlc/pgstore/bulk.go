@@ -3,6 +3,7 @@ package pgstore
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -385,11 +386,14 @@ func (b bulkStore) ReserveRecordIDs(ctx context.Context, n int) ([]int64, error)
 // of up to about 100,000 rows in memory. It is an upper bound, taken only as needed.
 const chunkWorkMem = "256MB"
 
-func (b bulkStore) WriteChunk(ctx context.Context, fn func(tx registry.BulkTx) error) error {
+func (b bulkStore) WriteChunk(ctx context.Context, turn registry.ChunkTurn, fn func(tx registry.BulkTx) error) error {
 	err := pgx.BeginFunc(ctx, b.s.pool, func(ptx pgx.Tx) error {
 		q := dbsqlc.New(ptx)
 		begun, err := q.BulkChunkBegin(ctx, chunkWorkMem)
 		if err != nil {
+			return err
+		}
+		if err := q.BulkTurnTake(ctx, turnKey(turn)); err != nil {
 			return err
 		}
 		return fn(&bulkTx{codec: b.s.codec, q: q, dbNow: begun.Now, now: begun.Now})
@@ -401,6 +405,16 @@ func (b bulkStore) WriteChunk(ctx context.Context, fn func(tx registry.BulkTx) e
 		return fmt.Errorf("%w: %w", registry.ErrConflict, err)
 	}
 	return mapErr(err)
+}
+
+// turnKey is a chunk's turn as the two keys of an advisory lock: the load's (the first four
+// bytes of its ID) and the chunk's number.
+func turnKey(t registry.ChunkTurn) dbsqlc.BulkTurnTakeParams {
+	return dbsqlc.BulkTurnTakeParams{LoadKey: int32(binary.BigEndian.Uint32(t.Load[:4])), Chunk: int32(t.Chunk)}
+}
+
+func (t *bulkTx) AwaitTurn(ctx context.Context, turn registry.ChunkTurn) error {
+	return mapErr(t.q.BulkTurnAwait(ctx, dbsqlc.BulkTurnAwaitParams(turnKey(turn))))
 }
 
 // bulkTx implements registry.BulkTx in one transaction.

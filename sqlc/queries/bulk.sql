@@ -92,6 +92,16 @@ FROM s, generate_series(1, sqlc.arg(n)::int);
 -- one against it).
 SELECT now()::timestamptz AS now, set_config('work_mem', sqlc.arg(work_mem)::text, true)::text AS work_mem;
 
+-- name: BulkTurnTake :exec
+-- A chunk's turn, held by its transaction until it ends (BulkTurnAwait). Advisory locks of two
+-- keys, which no other lock of the registry's uses: the load's and the chunk's.
+SELECT pg_advisory_xact_lock(sqlc.arg(load_key)::int, sqlc.arg(chunk)::int);
+
+-- name: BulkTurnAwait :exec
+-- Waits for the transaction holding a chunk's turn to end, as a lock wait the database's
+-- deadlock detection sees.
+SELECT pg_advisory_xact_lock_shared(sqlc.arg(load_key)::int, sqlc.arg(chunk)::int);
+
 -- name: BulkRecordsInsert :copyfrom
 INSERT INTO source_records (id, source, local_id, version, content_hash, raw, normalized, issues, outcome, score, keys, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);

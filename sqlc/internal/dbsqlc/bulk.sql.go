@@ -655,3 +655,35 @@ type BulkReviewsInsertParams struct {
 	ModelVersion string
 	CreatedAt    time.Time
 }
+
+const bulkTurnAwait = `-- name: BulkTurnAwait :exec
+SELECT pg_advisory_xact_lock_shared($1::int, $2::int)
+`
+
+type BulkTurnAwaitParams struct {
+	LoadKey int32
+	Chunk   int32
+}
+
+// Waits for the transaction holding a chunk's turn to end, as a lock wait the database's
+// deadlock detection sees.
+func (q *Queries) BulkTurnAwait(ctx context.Context, arg BulkTurnAwaitParams) error {
+	_, err := q.db.Exec(ctx, bulkTurnAwait, arg.LoadKey, arg.Chunk)
+	return err
+}
+
+const bulkTurnTake = `-- name: BulkTurnTake :exec
+SELECT pg_advisory_xact_lock($1::int, $2::int)
+`
+
+type BulkTurnTakeParams struct {
+	LoadKey int32
+	Chunk   int32
+}
+
+// A chunk's turn, held by its transaction until it ends (BulkTurnAwait). Advisory locks of two
+// keys, which no other lock of the registry's uses: the load's and the chunk's.
+func (q *Queries) BulkTurnTake(ctx context.Context, arg BulkTurnTakeParams) error {
+	_, err := q.db.Exec(ctx, bulkTurnTake, arg.LoadKey, arg.Chunk)
+	return err
+}
