@@ -79,9 +79,9 @@ func TestIndexBudgetFollowsTheMemoryLimit(t *testing.T) {
 		limit int64
 		want  int64
 	}{
-		{3 << 30, 3 << 29},       // the default limit: the loader's documented 1.5 GiB
-		{12 << 30, 6 << 30},      // GOMEMLIMIT=12GiB: four times as much
-		{math.MaxInt64, 3 << 29}, // GOMEMLIMIT=off: no limit to follow, the default budget
+		{loadMemoryLimit, 7 << 28}, // the default limit: the loader's documented 1.75 GiB
+		{12 << 30, 6 << 30},        // GOMEMLIMIT=12GiB: four times as much
+		{math.MaxInt64, 3 << 29},   // GOMEMLIMIT=off: no limit to follow, the default budget
 		{0, 3 << 29},
 	} {
 		if got := indexBudget(c.limit); got != c.want {
