@@ -20,6 +20,20 @@ import (
 	"github.com/bangsa/registry/sqlc/pgstore"
 )
 
+// databaseAt is a new database migrated up to a version, included, and a connection to it.
+func databaseAt(t *testing.T, version int) (*pgx.Conn, string) {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.NewEmptyDatabase(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	migrate(t, conn, 1, version)
+	return conn, url
+}
+
 // migrate applies the embedded migrations from one version to another, both included.
 func migrate(t *testing.T, conn *pgx.Conn, from, to int) {
 	t.Helper()
@@ -111,13 +125,7 @@ func TestGoldenRecordsKeepTheirContentThroughMigration9(t *testing.T) {
 // cipher and a NIK it sealed, for tests that write golden records as an older registry did.
 func goldenMigrationStart(t *testing.T, upto int) (*pgx.Conn, *registry.NIKCipher, string) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.NewEmptyDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	migrate(t, conn, 1, upto)
+	conn, _ := databaseAt(t, upto)
 	nik := registry.EphemeralNIKCipher()
 	sealed, err := nik.Seal("3171234567890123")
 	if err != nil {
@@ -187,13 +195,7 @@ func checkMigratedGoldens(t *testing.T, conn *pgx.Conn, nik *registry.NIKCipher,
 func TestChainsSealedBeforeMigration7StillVerify(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewEmptyDatabase(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	migrate(t, conn, 1, 6)
+	conn, url := databaseAt(t, 6)
 
 	if _, err := conn.Exec(ctx, `
 		INSERT INTO events (seq, kind, citizen_id, record_id, data, actor)
@@ -205,25 +207,17 @@ func TestChainsSealedBeforeMigration7StillVerify(t *testing.T) {
 	}
 	// The contents and the sealing as of migration 6.
 	seal := func(table, id, content string) registry.AuditHead {
-		rows, err := conn.Query(ctx, `SELECT `+id+`, (`+content+`)::text FROM `+table+` r ORDER BY `+id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids, contents, err := collectRows(rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var prev []byte
-		for i, c := range contents {
-			prev = registry.ChainHash(prev, []byte(c))
-			if _, err := conn.Exec(ctx, `UPDATE `+table+` SET hash = $2 WHERE `+id+` = $1`, ids[i], prev); err != nil {
+		ids, hashes := chainOver(t, conn, `SELECT `+id+`, (`+content+`)::text FROM `+table+` r ORDER BY `+id)
+		for i, h := range hashes {
+			if _, err := conn.Exec(ctx, `UPDATE `+table+` SET hash = $2 WHERE `+id+` = $1`, ids[i], h); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := conn.Exec(ctx, `UPDATE audit_chains SET sealed_upto = $2, head = $3 WHERE name = $1`, table, ids[len(ids)-1], prev); err != nil {
+		last, head := ids[len(ids)-1], hashes[len(hashes)-1]
+		if _, err := conn.Exec(ctx, `UPDATE audit_chains SET sealed_upto = $2, head = $3 WHERE name = $1`, table, last, head); err != nil {
 			t.Fatal(err)
 		}
-		return registry.AuditHead{Chain: table, SealedUpto: ids[len(ids)-1], Head: prev}
+		return registry.AuditHead{Chain: table, SealedUpto: last, Head: head}
 	}
 	heads := []registry.AuditHead{
 		seal("events", "seq", `(to_jsonb(r) - 'hash' - 'created_at')
@@ -260,13 +254,7 @@ func TestChainsSealedBeforeMigration7StillVerify(t *testing.T) {
 func TestChainsSealedBeforeMigration17StillVerify(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewEmptyDatabase(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	migrate(t, conn, 1, 16)
+	conn, url := databaseAt(t, 16)
 
 	const old = 12000
 	if _, err := conn.Exec(ctx, `
@@ -278,26 +266,13 @@ func TestChainsSealedBeforeMigration17StillVerify(t *testing.T) {
 	if _, err := conn.Exec(ctx, `UPDATE events_head SET last_seq = $1`, old); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.Query(ctx, `SELECT seq, ((to_jsonb(e) - 'created_at')
+	ids, hashes := chainOver(t, conn, `SELECT seq, ((to_jsonb(e) - 'created_at')
 		|| jsonb_build_object('created_at', (extract(epoch FROM e.created_at) * 1000000)::bigint))::text
 		FROM events e ORDER BY seq`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, contents, err := collectRows(rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prev []byte
-	hashes := make([][]byte, len(ids))
-	for i, c := range contents {
-		prev = registry.ChainHash(prev, []byte(c))
-		hashes[i] = prev
-	}
 	if _, err := conn.Exec(ctx, `INSERT INTO event_hashes (seq, hash) SELECT unnest($1::bigint[]), unnest($2::bytea[])`, ids, hashes); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, `UPDATE audit_chains SET sealed_upto = $1, head = $2 WHERE name = 'events'`, ids[len(ids)-1], prev); err != nil {
+	if _, err := conn.Exec(ctx, `UPDATE audit_chains SET sealed_upto = $1, head = $2 WHERE name = 'events'`, ids[len(ids)-1], hashes[len(hashes)-1]); err != nil {
 		t.Fatal(err)
 	}
 
@@ -345,17 +320,28 @@ func TestChainsSealedBeforeMigration17StillVerify(t *testing.T) {
 	}
 }
 
-func collectRows(rows pgx.Rows) (ids []int64, contents []string, err error) {
+// chainOver hashes, as a chain, the rows a query answers as (id, canonical content), in order.
+func chainOver(t *testing.T, conn *pgx.Conn, query string) (ids []int64, hashes [][]byte) {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer rows.Close()
+	var prev []byte
 	for rows.Next() {
 		var id int64
-		var c string
-		if err := rows.Scan(&id, &c); err != nil {
-			return nil, nil, err
+		var content string
+		if err := rows.Scan(&id, &content); err != nil {
+			t.Fatal(err)
 		}
-		ids, contents = append(ids, id), append(contents, c)
+		prev = registry.ChainHash(prev, []byte(content))
+		ids, hashes = append(ids, id), append(hashes, prev)
 	}
-	return ids, contents, rows.Err()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids, hashes
 }
 
 func poolOn(t *testing.T, url string) *pgxpool.Pool {
@@ -405,7 +391,7 @@ func TestGoldenRecordsComparedAsTextUnlessLaidOutByPostgreSQL(t *testing.T) {
 func TestBlockingKeysFoundThroughMigration15(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, _, _ := goldenMigrationStart(t, 14)
+	conn, _ := databaseAt(t, 14)
 	if _, err := conn.Exec(ctx, `INSERT INTO sources (code) VALUES ('dukcapil')`); err != nil {
 		t.Fatal(err)
 	}
@@ -497,7 +483,7 @@ func TestKeyDigestIsTheSchemas(t *testing.T) {
 func TestSupersededVersionsKeptThroughMigration16(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, _, _ := goldenMigrationStart(t, 15)
+	conn, _ := databaseAt(t, 15)
 	if _, err := conn.Exec(ctx, `INSERT INTO sources (code) VALUES ('dukcapil')`); err != nil {
 		t.Fatal(err)
 	}
