@@ -1444,7 +1444,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	}
 	var existing [2][]GoldenRecord
 	var changed [2][]uuid.UUID
-	goldens := func(phase int, in func(uuid.UUID) bool) error {
+	linksAndGoldens := func(phase int, in func(uuid.UUID) bool) error {
 		if err := tx.InsertLinks(ctx, links[phase]); err != nil {
 			return fmt.Errorf("write links: %w", err)
 		}
@@ -1459,7 +1459,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		changed[phase] = ids
 		return nil
 	}
-	if err := goldens(0, early); err != nil {
+	if err := linksAndGoldens(0, early); err != nil {
 		return err
 	}
 	p.lap("early")
@@ -1467,7 +1467,7 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 		return err
 	}
 	p.lap("wait")
-	if err := goldens(1, late); err != nil {
+	if err := linksAndGoldens(1, late); err != nil {
 		return err
 	}
 	p.lap("late")
@@ -1509,10 +1509,10 @@ func (p *chunkPlan) write(ctx context.Context, tx BulkTx, ch *rawChunk, sum Load
 	for _, id := range slices.Concat(changed[0], changed[1]) {
 		isChanged[id] = true
 	}
-	touched := slices.SortedFunc(slices.Values(slices.Concat(existing[0], existing[1])), func(a, b GoldenRecord) int {
+	rewritten := slices.SortedFunc(slices.Values(slices.Concat(existing[0], existing[1])), func(a, b GoldenRecord) int {
 		return bytes.Compare(a.CitizenID[:], b.CitizenID[:])
 	})
-	for _, g := range slices.Concat(fresh, touched) {
+	for _, g := range slices.Concat(fresh, rewritten) {
 		if p.newCitizen[g.CitizenID] || isChanged[g.CitizenID] {
 			p.emit(EventGoldenChanged, g.CitizenID, 0, goldenChangedData(g))
 		}
@@ -1534,11 +1534,11 @@ func (p *chunkPlan) record(i int, now time.Time) SourceRecord {
 }
 
 // readGoldenInputs reads, in the chunk's transaction, what the golden records of the touched
-// citizens in want that existed before the chunk are built from. A citizen that only gained new records
-// keeps its stored golden record, extended with them (Survivorship.Extend: its earlier records
-// need not be read, which in a second source's load is most of what a chunk reads); the others,
-// and any whose stored record was built by other survivorship rules, are rebuilt from their
-// records.
+// citizens in want that existed before the chunk are built from. A citizen that only gained new
+// records keeps its stored golden record, extended with them (Survivorship.Extend: its earlier
+// records need not be read, which in a second source's load is most of what a chunk reads); the
+// others, and any whose stored record was built by other survivorship rules, are rebuilt from
+// their records.
 func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx, now time.Time, want func(uuid.UUID) bool) error {
 	rebuild := p.rebuilt()
 	var read, extend []uuid.UUID
