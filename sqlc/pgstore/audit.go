@@ -63,12 +63,8 @@ func (s *Store) SealChain(ctx context.Context, chain string, minAge time.Duratio
 		if len(hashes) != sha256.Size*len(ids) {
 			return fmt.Errorf("seal %s: hashes of %d bytes, want %d", chain, len(hashes)/len(ids), sha256.Size)
 		}
-		upto := ids[len(ids)-1]
-		if err := q.AuditSealInsert(ctx, dbsqlc.AuditSealInsertParams{Chain: chain, Upto: upto, Ids: ids, Hashes: hashes}); err != nil {
-			return err
-		}
 		n = len(ids)
-		return q.AuditChainAdvance(ctx, dbsqlc.AuditChainAdvanceParams{Name: chain, SealedUpto: upto, Head: prev})
+		return q.AuditSeal(ctx, dbsqlc.AuditSealParams{Chain: chain, Upto: ids[len(ids)-1], Ids: ids, Hashes: hashes, Head: prev})
 	})
 	return n, mapErr(err)
 }

@@ -290,7 +290,7 @@ func (t *tx) AppendEvents(ctx context.Context, events []registry.Event) error {
 		prev = registry.ChainHash(prev, buf)
 		ids[i], hashes = r.Seq, append(hashes, prev...)
 	}
-	return mapErr(t.q.EventsSeal(ctx, dbsqlc.EventsSealParams{Upto: res.LastSeq, Ids: ids, Hashes: hashes, Head: prev}))
+	return mapErr(t.q.AuditSeal(ctx, dbsqlc.AuditSealParams{Chain: registry.ChainEvents, Upto: res.LastSeq, Ids: ids, Hashes: hashes, Head: prev}))
 }
 
 func (t *tx) InsertAccess(ctx context.Context, e registry.AccessEntry) error {

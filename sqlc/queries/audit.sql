@@ -11,8 +11,6 @@ SELECT * FROM audit_chains WHERE name = $1 FOR UPDATE;
 -- name: AuditChainGet :one
 SELECT * FROM audit_chains WHERE name = $1;
 
--- name: AuditChainAdvance :exec
-UPDATE audit_chains SET sealed_upto = $2, head = $3, sealed_at = now() WHERE name = $1;
 
 -- name: EventsUnsealed :many
 SELECT e.seq, e.kind, e.citizen_id, e.record_id, e.data, e.actor, e.created_at
@@ -49,9 +47,15 @@ WHERE a.id > sqlc.arg(after)::bigint AND a.id <= sqlc.arg(upto)::bigint
 ORDER BY a.id
 LIMIT sqlc.arg(page_size)::int;
 
--- name: AuditSealInsert :exec
--- One turn of the sealer: the ids it sealed, in order, and their hashes, 32 bytes each.
-INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ($1, $2, $3, $4);
+-- name: AuditSeal :exec
+-- One seal, by the sealer or by a transaction of its own events: the ids sealed, in order, and
+-- their hashes, 32 bytes each; the chain then ends at the last of them, with its hash.
+WITH s AS (
+    INSERT INTO audit_seals (chain, upto, ids, hashes)
+    VALUES (sqlc.arg(chain)::text, sqlc.arg(upto)::bigint, sqlc.arg(ids)::bigint[], sqlc.arg(hashes)::bytea)
+)
+UPDATE audit_chains SET sealed_upto = sqlc.arg(upto)::bigint, head = sqlc.arg(head)::bytea, sealed_at = now()
+WHERE name = sqlc.arg(chain)::text;
 
 -- name: AuditSealsAfter :many
 -- The seals after a given one, in chain order.

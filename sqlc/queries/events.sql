@@ -13,13 +13,5 @@ FOR UPDATE OF c;
 -- name: EventsInsert :copyfrom
 INSERT INTO events (seq, kind, citizen_id, record_id, data, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7);
 
--- name: EventsSeal :exec
--- Seals a transaction's own events (AuditSealInsert and AuditChainAdvance in one statement).
-WITH s AS (
-    INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ('events', sqlc.arg(upto)::bigint, sqlc.arg(ids)::bigint[], sqlc.arg(hashes)::bytea)
-)
-UPDATE audit_chains SET sealed_upto = sqlc.arg(upto)::bigint, head = sqlc.arg(head)::bytea, sealed_at = now()
-WHERE name = 'events';
-
 -- name: EventsAfter :many
 SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2;

@@ -140,21 +140,6 @@ func (q *Queries) AccessUnsealed(ctx context.Context, arg AccessUnsealedParams) 
 	return items, nil
 }
 
-const auditChainAdvance = `-- name: AuditChainAdvance :exec
-UPDATE audit_chains SET sealed_upto = $2, head = $3, sealed_at = now() WHERE name = $1
-`
-
-type AuditChainAdvanceParams struct {
-	Name       string
-	SealedUpto int64
-	Head       []byte
-}
-
-func (q *Queries) AuditChainAdvance(ctx context.Context, arg AuditChainAdvanceParams) error {
-	_, err := q.db.Exec(ctx, auditChainAdvance, arg.Name, arg.SealedUpto, arg.Head)
-	return err
-}
-
 const auditChainGet = `-- name: AuditChainGet :one
 SELECT name, sealed_upto, head, sealed_at FROM audit_chains WHERE name = $1
 `
@@ -194,22 +179,30 @@ func (q *Queries) AuditChainLock(ctx context.Context, name string) (AuditChain, 
 	return i, err
 }
 
-const auditSealInsert = `-- name: AuditSealInsert :exec
-INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ($1, $2, $3, $4)
+const auditSeal = `-- name: AuditSeal :exec
+WITH s AS (
+    INSERT INTO audit_seals (chain, upto, ids, hashes)
+    VALUES ($3::text, $1::bigint, $4::bigint[], $5::bytea)
+)
+UPDATE audit_chains SET sealed_upto = $1::bigint, head = $2::bytea, sealed_at = now()
+WHERE name = $3::text
 `
 
-type AuditSealInsertParams struct {
-	Chain  string
+type AuditSealParams struct {
 	Upto   int64
+	Head   []byte
+	Chain  string
 	Ids    []int64
 	Hashes []byte
 }
 
-// One turn of the sealer: the ids it sealed, in order, and their hashes, 32 bytes each.
-func (q *Queries) AuditSealInsert(ctx context.Context, arg AuditSealInsertParams) error {
-	_, err := q.db.Exec(ctx, auditSealInsert,
-		arg.Chain,
+// One seal, by the sealer or by a transaction of its own events: the ids sealed, in order, and
+// their hashes, 32 bytes each; the chain then ends at the last of them, with its hash.
+func (q *Queries) AuditSeal(ctx context.Context, arg AuditSealParams) error {
+	_, err := q.db.Exec(ctx, auditSeal,
 		arg.Upto,
+		arg.Head,
+		arg.Chain,
 		arg.Ids,
 		arg.Hashes,
 	)

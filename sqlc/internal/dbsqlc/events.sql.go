@@ -91,29 +91,3 @@ func (q *Queries) EventsReserve(ctx context.Context, n int64) (EventsReserveRow,
 	)
 	return i, err
 }
-
-const eventsSeal = `-- name: EventsSeal :exec
-WITH s AS (
-    INSERT INTO audit_seals (chain, upto, ids, hashes) VALUES ('events', $1::bigint, $3::bigint[], $4::bytea)
-)
-UPDATE audit_chains SET sealed_upto = $1::bigint, head = $2::bytea, sealed_at = now()
-WHERE name = 'events'
-`
-
-type EventsSealParams struct {
-	Upto   int64
-	Head   []byte
-	Ids    []int64
-	Hashes []byte
-}
-
-// Seals a transaction's own events (AuditSealInsert and AuditChainAdvance in one statement).
-func (q *Queries) EventsSeal(ctx context.Context, arg EventsSealParams) error {
-	_, err := q.db.Exec(ctx, eventsSeal,
-		arg.Upto,
-		arg.Head,
-		arg.Ids,
-		arg.Hashes,
-	)
-	return err
-}
