@@ -29,13 +29,16 @@ func TestPlacesShareEnoughLetters(t *testing.T) {
 		}
 		names = append(names, string(b))
 	}
-	ruledOut, unrelated, similar := 0, 0, 0
+	ruledOut, bySketch, unrelated, similar := 0, 0, 0, 0
 	for _, x := range names {
 		for _, y := range names {
 			sim := similarPlaceJW(x, y)
 			may := placesShareEnoughLetters(x, y)
 			if sim && !may {
 				t.Fatalf("placesShareEnoughLetters(%q, %q) = false, but Jaro-Winkler finds them similar", x, y)
+			}
+			if !checkPlaceSketches(t, x, y) {
+				bySketch++
 			}
 			if sim {
 				similar++
@@ -50,7 +53,43 @@ func TestPlacesShareEnoughLetters(t *testing.T) {
 	if similar == 0 || ruledOut*10 < unrelated*8 {
 		t.Errorf("ruled out %d of %d dissimilar pairs (%d similar): want at least 80 %%", ruledOut, unrelated, similar)
 	}
-	t.Logf("ruled out %d of %d dissimilar pairs; %d similar pairs", ruledOut, unrelated, similar)
+	// The sketches' summary of the letters loses little of what counting them tells.
+	if bySketch*10 < ruledOut*9 {
+		t.Errorf("sketches ruled out %d of the %d pairs counting letters does: want at least 90 %%", bySketch, ruledOut)
+	}
+	t.Logf("ruled out %d of %d dissimilar pairs, %d on the sketches; %d similar pairs", ruledOut, unrelated, bySketch, similar)
+}
+
+// checkPlaceSketches checks placesMayBeSimilar against placesShareEnoughLetters for birth places
+// x and y, and returns it (true when either sketch has no summary of its letters).
+func checkPlaceSketches(t testing.TB, x, y string) bool {
+	t.Helper()
+	a, b := (&Normalized{BirthPlace: x}).Sketch(), (&Normalized{BirthPlace: y}).Sketch()
+	if (a.flags&b.flags)&sketchPlaceLetters == 0 {
+		return true
+	}
+	may := placesMayBeSimilar(&a, &b)
+	if may != placesMayBeSimilar(&b, &a) {
+		t.Fatalf("placesMayBeSimilar(%q, %q) is not symmetric", x, y)
+	}
+	if !may && placesShareEnoughLetters(x, y) {
+		t.Fatalf("placesMayBeSimilar(%q, %q) = false, but the names share enough letters", x, y)
+	}
+	return may
+}
+
+// FuzzPlacesMayBeSimilar: the sketches never rule out a pair of birth places that counting their
+// letters keeps, whatever bytes the names hold (repeated letters beyond placeBits', digits,
+// capitals, spaces).
+func FuzzPlacesMayBeSimilar(f *testing.F) {
+	f.Add("tanjung priok", "tanjungpriok")
+	f.Add("aaaaaaaaaaaa", "aaaaaaaaaaab")
+	f.Add("bandung", "medan")
+	f.Add("kp 2 jakarta", "KP 2 JAKARTA")
+	f.Add("nnnnuuuu", "  nnnn")
+	f.Fuzz(func(t *testing.T, x, y string) {
+		checkPlaceSketches(t, x, y)
+	})
 }
 
 func BenchmarkSimilarPlace(b *testing.B) {

@@ -1,23 +1,35 @@
 package matching
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"math/bits"
+)
 
 // Sketch is what a batch keeps beside each of millions of records to bound, without reading the
-// record, what comparing it with another can score (Below): its NIK's and birth date's digits as
-// numbers, its sex, and 16-bit hashes of the fields Score compares for equality first, in 32
-// bytes without pointers. The sketches of a record's candidates are read in a cache line each
-// where their records are scattered over gigabytes; their identities, which rule out most of
-// them for less (RuledOut), are best kept in an array of their own, read first.
+// record, what comparing it with another can score (Below): its NIK's, birth date's and
+// postcode's digits as numbers, its sex, a count of its birth place's letters, and 16-bit hashes
+// of the fields Score compares for equality first, in 48 bytes without pointers. The sketches of
+// a record's candidates are read in a cache line or two each where their records are scattered
+// over gigabytes; their identities, which rule out most of them for less (RuledOut), are best
+// kept in an array of their own, read first.
 //
 // Sketches are comparable within one process only: the hashes are seeded per process.
 type Sketch struct {
 	nik   uint64 // the NIK's sixteen digits, one a nibble, when it is valid (sketchNIKDigits)
-	date  uint32 // a full birth date's eight digits, one a nibble (sketchFullDate), stated or not
-	day   int32  // that date's day number
-	flags uint16
+	place uint64 // the birth place's letters (placeLetters), when sketchPlaceLetters
+	// postcode holds the postcode's digits, one a nibble, postcodeLen of them, when
+	// sketchPostcodeDigits.
+	postcode uint64
+	date     uint32 // a full birth date's eight digits, one a nibble (sketchFullDate), stated or not
+	day      int32  // that date's day number
+	flags    uint16
 	// Hashes of the values, meaningful only when present (flags): equal values hash alike, and
 	// different ones only now and then, which costs Below a pair it could have ruled out.
-	phone, email, birthPlace, postcode, province uint16
+	phone, email, birthPlace, postcodeHash, province uint16
+	postcodeLen                                      uint8
+	// The birth place's length in bytes, its spaces, and its other bytes that place has no bit
+	// for (placeLetters), when sketchPlaceLetters.
+	placeLen, placeSpaces, placeRest uint8
 }
 
 // Sketch flags.
@@ -36,6 +48,8 @@ const (
 	sketchBirthPlace
 	sketchPostcode
 	sketchProvince
+	sketchPostcodeDigits // a postcode of at most sixteen digits, in postcode
+	sketchPlaceLetters   // a birth place of at most maxJWBytes ASCII bytes, in place
 )
 
 // sketchSeed seeds the sketches' hashes, once per process.
@@ -86,17 +100,27 @@ func (n *Normalized) Sketch() Sketch {
 	s.phone = hash(n.Phone, sketchPhone)
 	s.email = hash(n.Email, sketchEmail)
 	s.birthPlace = hash(n.BirthPlace, sketchBirthPlace)
-	s.postcode = hash(n.Postcode, sketchPostcode)
+	if p := n.BirthPlace; len(p) > 0 && len(p) <= maxJWBytes && isASCII(p) {
+		s.place, s.placeSpaces, s.placeRest = placeLetters(p)
+		s.placeLen = uint8(len(p))
+		s.flags |= sketchPlaceLetters
+	}
+	s.postcodeHash = hash(n.Postcode, sketchPostcode)
+	if digits, ok := nibbles(n.Postcode); ok && len(n.Postcode) > 0 && len(n.Postcode) <= 16 {
+		s.postcode, s.postcodeLen = digits, uint8(len(n.Postcode))
+		s.flags |= sketchPostcodeDigits
+	}
 	s.province = hash(n.Province, sketchProvince)
 	return s
 }
 
 // Below reports a pair that Score puts below floor on their sketches alone; false means
 // nothing, and MayReach or Score decides. It bounds Score by the levels the sketches allow:
-// for NIK and birth date the levels compareNIK and compareBirthDate choose,
-// worked out from the digits (or a set of levels holding them where that would take the
-// strings), sex exactly, and for phone, e-mail, birth place, postcode and province their exact
-// level's weight only when the hashes agree; every other field at its most. Each field's bound
+// for NIK, birth date and postcode the levels compareNIK, compareBirthDate and compareCode
+// choose, worked out from the digits (or a set of levels holding them where that would take the
+// strings), sex exactly, for phone, e-mail, birth place and province their exact level's weight
+// only when the hashes agree, and for a birth place not that either when its letters show it
+// cannot be similarPlace's variant; every other field at its most. Each field's bound
 // is at least its fieldWeight, and the household fields' are combined as MayReach combines
 // them, so the sum bounds Score (TestBelowIsBelow and FuzzBelow check that against Score).
 // Symmetric, and safe for concurrent use.
@@ -113,8 +137,8 @@ func (bd *ScoreBounds) Below(a, b *Sketch, floor float64) bool {
 	}
 	ub[fieldPhone] = bd.hashBound(fieldPhone, both&sketchPhone != 0, a.phone == b.phone)
 	ub[fieldEmail] = bd.hashBound(fieldEmail, both&sketchEmail != 0, a.email == b.email)
-	ub[fieldBirthPlace] = bd.hashBound(fieldBirthPlace, both&sketchBirthPlace != 0, a.birthPlace == b.birthPlace)
-	ub[fieldPostcode] = bd.hashBound(fieldPostcode, both&sketchPostcode != 0, a.postcode == b.postcode)
+	ub[fieldBirthPlace] = bd.placeBound(a, b, both)
+	ub[fieldPostcode] = bd.postcodeBound(a, b, both)
 	ub[fieldProvince] = bd.hashBound(fieldProvince, both&sketchProvince != 0, a.province == b.province)
 	total := bd.model.PriorWeight
 	var hh [len(householdFields)]float64
@@ -145,6 +169,108 @@ func (bd *ScoreBounds) hashBound(i int, present, sameHash bool) float64 {
 		return bd.levelsHi(i, 0)
 	}
 	return bd.levelsHi(i, 1)
+}
+
+// placeBound bounds the birth place's weight: comparePlace's exact level when the hashes agree;
+// otherwise its fuzzy level, or only "else" when the two names share too few letters to be
+// variants of one (placesMayBeSimilar).
+func (bd *ScoreBounds) placeBound(a, b *Sketch, both uint16) float64 {
+	const fuzzy, other = 1, 2
+	switch {
+	case both&sketchBirthPlace == 0:
+		return 0
+	case a.birthPlace == b.birthPlace:
+		return bd.levelsHi(fieldBirthPlace, 0)
+	case both&sketchPlaceLetters != 0 && !placesMayBeSimilar(a, b):
+		return bd.levelHi(fieldBirthPlace, other)
+	}
+	return bd.levelsHi(fieldBirthPlace, fuzzy)
+}
+
+// placeLetters summarises a place name's bytes for placesMayBeSimilar: a bit for each
+// occurrence that placeBits has a bit for (the first two of every letter, a few more of the
+// commonest), the number of spaces, and the number of every other byte.
+func placeLetters(p string) (set uint64, spaces, rest uint8) {
+	var seen [26]uint8
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == ' ':
+			spaces++
+		case c >= 'a' && c <= 'z':
+			k := seen[c-'a']
+			seen[c-'a']++
+			if k < uint8(len(placeBits[0])) && placeBits[c-'a'][k] >= 0 {
+				set |= 1 << placeBits[c-'a'][k]
+				continue
+			}
+			rest++
+		default:
+			rest++
+		}
+	}
+	return set, spaces, rest
+}
+
+// placeBits[c][k] is the bit of placeLetters for the (k+1)th occurrence of letter 'a'+c, -1 for
+// none: the first two of every letter (52 bits), then further ones of the letters Indonesian
+// place names repeat most, up to 64.
+var placeBits = func() (t [26][5]int8) {
+	for c := range t {
+		t[c] = [5]int8{int8(2 * c), int8(2*c + 1), -1, -1, -1}
+	}
+	bit := int8(52)
+	for _, more := range []struct {
+		c byte
+		k int
+	}{{'a', 2}, {'a', 3}, {'a', 4}, {'n', 2}, {'n', 3}, {'u', 2}, {'i', 2}, {'e', 2}, {'g', 2}, {'r', 2}, {'o', 2}, {'k', 2}} {
+		t[more.c-'a'][more.k] = bit
+		bit++
+	}
+	return t
+}()
+
+// placesMayBeSimilar is false only when placesShareEnoughLetters is, for the two sketches' birth
+// places (both with sketchPlaceLetters). The letters two names share, counted with repeats, are
+// at most the occurrences both have a bit for, plus the spaces both have, plus the fewer of
+// their other bytes: a shared occurrence without a bit is one of those in each.
+func placesMayBeSimilar(a, b *Sketch) bool {
+	x, y := int(a.placeLen), int(b.placeLen)
+	sx, sy := int(a.placeSpaces), int(b.placeSpaces)
+	shared := bits.OnesCount64(a.place&b.place) + min(sx, sy) + int(min(a.placeRest, b.placeRest))
+	if 5*shared*(x+y) >= 7*x*y {
+		return true
+	}
+	if sx == 0 && sy == 0 {
+		return false
+	}
+	shared -= min(sx, sy)
+	x, y = x-sx, y-sy
+	return x == 0 || y == 0 || 5*shared*(x+y) >= 8*x*y
+}
+
+// postcodeBound bounds the postcode's weight, following compareCode: from the digits when both
+// have them (equal, within one edit, or neither), else from the hashes.
+func (bd *ScoreBounds) postcodeBound(a, b *Sketch, both uint16) float64 {
+	const edit1, other = 1, 2
+	hi := func(l int) float64 { return bd.levelHi(fieldPostcode, l) }
+	switch {
+	case both&sketchPostcode == 0:
+		return 0
+	case both&sketchPostcodeDigits == 0:
+		return bd.hashBound(fieldPostcode, true, a.postcodeHash == b.postcodeHash)
+	case a.postcodeLen == b.postcodeLen:
+		dp := a.postcode ^ b.postcode
+		if dp == 0 {
+			return hi(0)
+		}
+		if oneEdit(dp, 0x1111111111111111) {
+			return max(hi(edit1), hi(other))
+		}
+		return hi(other)
+	case a.postcodeLen == b.postcodeLen+1 || b.postcodeLen == a.postcodeLen+1:
+		return max(hi(edit1), hi(other)) // one digit more, perhaps inserted
+	}
+	return hi(other)
 }
 
 // nikBound bounds the NIK's weight, following compareNIK's branches in order.

@@ -79,6 +79,16 @@ func sketchPairs() [][2]Record {
 			{FullName: "Siti Rahayu", Phone: "081234567891", Email: "siti@example.com", BirthPlace: "Bandungan", Postcode: "40116", Province: "Jawa Tengah"}},
 		{{FullName: "Siti Rahayu", Phone: "081234567890", Email: "siti@example.org", BirthPlace: "Bandung", Postcode: "40115", Province: "Jawa Barat"},
 			{FullName: "Siti Rahayu", Phone: "085711112222", Email: "rahayu.s@mail.id", BirthPlace: "Medan", Postcode: "20111", Province: "Sumatera Utara"}},
+		// Birth places written alike, or not; postcodes a digit, two swapped, one more or two more apart.
+		{{FullName: "Siti Rahayu", BirthPlace: "Tanjung Priok"}, {FullName: "Siti Rahayu", BirthPlace: "Tanjungpriok"}},
+		{{FullName: "Siti Rahayu", BirthPlace: "Denpasar"}, {FullName: "Siti Rahayu", BirthPlace: "Dempasar"}},
+		{{FullName: "Siti Rahayu", BirthPlace: "Tanjung Pinang"}, {FullName: "Siti Rahayu", BirthPlace: "Pangkal Pinang"}},
+		{{FullName: "Siti Rahayu", BirthPlace: "Aaaaaaaaaaaa"}, {FullName: "Siti Rahayu", BirthPlace: "Aaaaaaaaaaab"}},
+		{{FullName: "Siti Rahayu", Postcode: "40115"}, {FullName: "Siti Rahayu", Postcode: "41015"}},
+		{{FullName: "Siti Rahayu", Postcode: "40115"}, {FullName: "Siti Rahayu", Postcode: "401150"}},
+		{{FullName: "Siti Rahayu", Postcode: "40115"}, {FullName: "Siti Rahayu", Postcode: "4011500"}},
+		{{FullName: "Siti Rahayu", Postcode: "40115"}, {FullName: "Siti Rahayu", Postcode: "04115"}},
+		{{FullName: "Siti Rahayu", Postcode: "0123456789"}, {FullName: "Siti Rahayu", Postcode: "0123456798"}},
 	}
 }
 

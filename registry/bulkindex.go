@@ -65,7 +65,7 @@ func (k *knownRecord) read() bool { return k.norm != "" }
 // (docs/benchmarks.md).
 const (
 	keyBytes     = 48
-	recordBytes  = 148
+	recordBytes  = 164
 	postingBytes = 8
 )
 
