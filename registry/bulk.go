@@ -437,9 +437,12 @@ func (l *bulkLoader) classify(ctx context.Context, ch *rawChunk, sum *LoadSummar
 	for i, r := range ch.rows {
 		ids[i] = r.localID
 	}
-	existing, err := l.bs.ExistingRecords(ctx, l.source, ids)
-	if err != nil {
-		return nil, fmt.Errorf("look up existing records: %w", err)
+	var existing []ExistingRecord
+	if !l.idx.sourceNew {
+		var err error
+		if existing, err = l.bs.ExistingRecords(ctx, l.source, ids); err != nil {
+			return nil, fmt.Errorf("look up existing records: %w", err)
+		}
 	}
 	byID := make(map[string]*ExistingRecord, len(existing))
 	for i := range existing {
@@ -710,7 +713,11 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 			return nil
 		}
 	}
-	idx.whole = true
+	has, err := l.bs.SourceHasRecords(ctx, l.source, nil)
+	if err != nil {
+		return fmt.Errorf("read the registry's records: %w", err)
+	}
+	idx.whole, idx.sourceNew = true, !has
 	l.s.log.Debug("bulk load index holds the whole registry", "load_id", l.job, "records", len(idx.known),
 		"keys", len(idx.keys), "index_mib", idx.bytes>>20, "ms", time.Since(t0).Milliseconds())
 	return nil
@@ -743,6 +750,13 @@ func (l *bulkLoader) meetOthers(ctx context.Context) error {
 	}
 	if len(others) == 0 {
 		return nil
+	}
+	if idx.sourceNew {
+		has, err := l.bs.SourceHasRecords(ctx, l.source, others)
+		if err != nil {
+			return fmt.Errorf("read new records: %w", err)
+		}
+		idx.sourceNew = !has
 	}
 	keys, err := l.bs.RecordKeys(ctx, others)
 	if err != nil {

@@ -36,6 +36,10 @@ type bulkIndex struct {
 	// above seen, the highest record ID looked at (meetOthers).
 	whole bool
 	seen  int64
+	// sourceNew is set while a whole index knows the registry to hold no record of the load's
+	// source but the load's own (startIndex, meetOthers). A file holds each local ID once, so
+	// none of its rows can then name a record the registry holds: classify asks for none.
+	sourceNew bool
 }
 
 // keyEntry is one blocking key: the records holding it, or only a lower bound of their number

@@ -52,6 +52,9 @@ type BulkStore interface {
 	// ExistingRecords returns the current state of the source's records with these local IDs
 	// (those that exist).
 	ExistingRecords(ctx context.Context, source string, localIDs []string) ([]ExistingRecord, error)
+	// SourceHasRecords reports whether the registry holds a record of the source: any at all
+	// when ids is nil, else any of the records ids.
+	SourceHasRecords(ctx context.Context, source string, ids []int64) (bool, error)
 	// KeyPostings returns, for each keys[i], the IDs of up to limits[i] records holding it,
 	// lowest first.
 	KeyPostings(ctx context.Context, keys []matching.Digest, limits []int) (map[matching.Digest][]int64, error)

@@ -228,6 +228,15 @@ func (b bulkStore) ExistingRecords(ctx context.Context, source string, localIDs 
 	return out, nil
 }
 
+func (b bulkStore) SourceHasRecords(ctx context.Context, source string, ids []int64) (bool, error) {
+	if ids == nil {
+		has, err := b.s.q.BulkSourceHasRecords(ctx, source)
+		return has, mapErr(err)
+	}
+	holds, err := b.s.q.BulkSourceHoldsAny(ctx, dbsqlc.BulkSourceHoldsAnyParams{Ids: ids, Source: source})
+	return holds, mapErr(err)
+}
+
 func (b bulkStore) KeyPostings(ctx context.Context, keys []matching.Digest, limits []int) (map[matching.Digest][]int64, error) {
 	out := make(map[matching.Digest][]int64, len(keys))
 	for start := 0; start < len(keys); start += maxArray {

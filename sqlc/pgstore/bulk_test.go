@@ -56,14 +56,7 @@ func population(t *testing.T) string {
 // newFixtureStore is a fixture whose store seals NIKs with nik.
 func newFixtureStore(t *testing.T, nik *registry.NIKCipher) *fixture {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	return &fixture{svc: registry.NewService(pgstore.New(pool, pgstore.WithNIKCipher(nik)), registry.Options{}), pool: pool}
-}
-
-func newFixtureWith(t *testing.T, opts registry.Options) *fixture {
-	t.Helper()
-	pool := pgtest.NewPool(t)
-	return &fixture{svc: registry.NewService(pgstore.New(pool), opts), pool: pool}
+	return newFixtureOn(t, registry.Options{}, pgstore.WithNIKCipher(nik))
 }
 
 // csvRows reads a canonical person file.
@@ -315,7 +308,7 @@ func TestBulkLoadDecidesLikeOneByOne(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			opts := registry.Options{MaxRecordsPerKey: tc.maxPerKey}
-			bulk, single := newFixtureWith(t, opts), newFixtureWith(t, opts)
+			bulk, single := newFixtureOn(t, opts), newFixtureOn(t, opts)
 			for _, src := range []string{"dukcapil", "kemenkes", "kemendikbud", "kemensos", "djp"} {
 				path := filepath.Join(dir, src+".csv")
 				sum := bulkLoadWith(t, bulk, src, path, registry.LoadOptions{ChunkRows: tc.chunk, MaxIndexBytes: tc.index})
@@ -462,6 +455,11 @@ func TestBulkLoadUpdatesRematchLikeOneByOne(t *testing.T) {
 	submitOneByOne(t, single, "kemenkes", path)
 	if sum.Updated == 0 || sum.Unchanged == 0 {
 		t.Fatalf("summary %+v: want updates and unchanged rows", sum)
+	}
+	// Nothing beside the loads: no chunk met a concurrent change (a chunk taking an update
+	// for a new record would, and be redone).
+	if strings.Contains(bulk.log.String(), "conflicted") {
+		t.Fatalf("a chunk was redone:\n%s", bulk.log.String())
 	}
 	st := stateOf(t, bulk)
 	sameState(t, "after the changed file", st, stateOf(t, single))
@@ -621,47 +619,81 @@ func TestLoadIntoEmptyRegistryMeetsRecordsWrittenBesideIt(t *testing.T) {
 // same source, local ID and content) leaves that record registered once, whichever writes it
 // first (the load counts its row unchanged if the submission did); a chunk that had classified
 // the row as new before the submission is redone from fresh reads, and the records keep the
-// file's order.
+// file's order. The load is its source's first: a row in a chunk classified after the load met
+// the submission is found in the registry (a first load asks for its rows' local IDs only once
+// it meets a record of its source that is not its own).
 func TestLoadMeetsASubmissionOfItsOwnRow(t *testing.T) {
 	t.Parallel()
 	path, header, rows := civilRegistrySample(t, 40)
 	idCol := slices.Index(header, "local_id")
-	localID, person := personOf(header, rows[12]) // in the third of eight chunks: as a rule classified before the first commits
-	f := newFixture(t)
-	ctx := context.Background()
-	submitted := false
-	sum := bulkLoadWith(t, f, "dukcapil", path, registry.LoadOptions{ChunkRows: 5, Progress: func(p registry.LoadProgress) {
-		if p.Rows >= 5 && !submitted {
-			submitted = true
-			if _, err := f.svc.Ingest(ctx, "test", "dukcapil", localID, person); err != nil {
-				t.Errorf("submit beside the load: %v", err)
+	for _, c := range []struct {
+		what string
+		row  int
+	}{
+		{"third of eight chunks", 12}, // as a rule classified before the first commits
+		{"last of eight chunks", len(rows) - 3},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			t.Parallel()
+			localID, person := personOf(header, rows[c.row])
+			f := newFixture(t)
+			ctx := context.Background()
+			submitted := false
+			sum := bulkLoadWith(t, f, "dukcapil", path, registry.LoadOptions{ChunkRows: 5, Progress: func(p registry.LoadProgress) {
+				if p.Rows >= 5 && !submitted {
+					submitted = true
+					if _, err := f.svc.Ingest(ctx, "test", "dukcapil", localID, person); err != nil {
+						t.Errorf("submit beside the load: %v", err)
+					}
+				}
+			}})
+			if sum.Loaded+sum.Unchanged != len(rows) || sum.Unchanged > 1 {
+				t.Fatalf("summary %+v: want every row loaded but, if the submission came first, its own", sum)
 			}
-		}
-	}})
-	if sum.Loaded+sum.Unchanged != len(rows) || sum.Unchanged > 1 {
-		t.Fatalf("summary %+v: want every row loaded but, if the submission came first, its own", sum)
+			if c.row == len(rows)-3 && (sum.Unchanged != 1 || strings.Contains(f.log.String(), "conflicted")) {
+				t.Fatalf("summary %+v, log:\n%s\nwant the row submitted long before its chunk found unchanged, with no chunk redone", sum, f.log.String())
+			}
+			rs, err := f.pool.Query(ctx, `SELECT local_id FROM source_records ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := pgx.CollectRows(rs, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, r := range rows {
+				if r[idCol] != localID {
+					want = append(want, r[idCol])
+				}
+			}
+			got = slices.DeleteFunc(got, func(id string) bool { return id == localID })
+			if len(got) != len(rows)-1 || !slices.Equal(got, want) {
+				t.Fatalf("records by ID: %v, want the file's order %v (and the submitted one once)", got, want)
+			}
+			if n := f.count(t, `SELECT count(*) FROM source_records WHERE local_id = $1`, localID); n != 1 {
+				t.Fatalf("the submitted row is registered %d times", n)
+			}
+		})
 	}
-	rs, err := f.pool.Query(ctx, `SELECT local_id FROM source_records ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := pgx.CollectRows(rs, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	for _, r := range rows {
-		if r[idCol] != localID {
-			want = append(want, r[idCol])
-		}
-	}
-	got = slices.DeleteFunc(got, func(id string) bool { return id == localID })
-	if len(got) != len(rows)-1 || !slices.Equal(got, want) {
-		t.Fatalf("records by ID: %v, want the file's order %v (and the submitted one once)", got, want)
-	}
-	if n := f.count(t, `SELECT count(*) FROM source_records WHERE local_id = $1`, localID); n != 1 {
-		t.Fatalf("the submitted row is registered %d times", n)
-	}
+}
+
+// syncBuffer is a log's destination that the loader's goroutines may write to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // loadUntil loads path and interrupts the load (as a killed process would leave it) once it

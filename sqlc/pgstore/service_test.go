@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -21,12 +22,22 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type fixture struct {
 	svc  *registry.Service
 	pool *pgxpool.Pool
+	log  *syncBuffer // the service's log, unless the test gave its own logger
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureOn(t, registry.Options{}) }
+
+// newFixtureOn is a fixture on a throwaway database whose service has opts and whose store has
+// storeOpts.
+func newFixtureOn(t *testing.T, opts registry.Options, storeOpts ...pgstore.Option) *fixture {
 	t.Helper()
 	pool := pgtest.NewPool(t)
-	return &fixture{svc: registry.NewService(pgstore.New(pool), registry.Options{}), pool: pool}
+	f := &fixture{pool: pool, log: &syncBuffer{}}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(f.log, nil))
+	}
+	f.svc = registry.NewService(pgstore.New(pool, storeOpts...), opts)
+	return f
 }
 
 // principal mints a real key and authenticates with it, as the API does.

@@ -27,6 +27,14 @@ FROM source_records r
 JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
 WHERE r.id = ANY (sqlc.arg(ids)::bigint[]);
 
+-- name: BulkSourceHasRecords :one
+-- Whether the registry holds any record of a source.
+SELECT EXISTS (SELECT 1 FROM source_records WHERE source = sqlc.arg(source)) AS has;
+
+-- name: BulkSourceHoldsAny :one
+-- Whether any of the given records is of a source.
+SELECT EXISTS (SELECT 1 FROM source_records WHERE id = ANY (sqlc.arg(ids)::bigint[]) AND source = sqlc.arg(source)) AS holds;
+
 -- name: BulkRecordsAfter :many
 -- The records above a record ID, lowest first: what a loader whose index holds the whole registry
 -- has not met yet (the records it wrote itself, and any another writer added meanwhile).

@@ -656,6 +656,35 @@ type BulkReviewsInsertParams struct {
 	CreatedAt    time.Time
 }
 
+const bulkSourceHasRecords = `-- name: BulkSourceHasRecords :one
+SELECT EXISTS (SELECT 1 FROM source_records WHERE source = $1) AS has
+`
+
+// Whether the registry holds any record of a source.
+func (q *Queries) BulkSourceHasRecords(ctx context.Context, source string) (bool, error) {
+	row := q.db.QueryRow(ctx, bulkSourceHasRecords, source)
+	var has bool
+	err := row.Scan(&has)
+	return has, err
+}
+
+const bulkSourceHoldsAny = `-- name: BulkSourceHoldsAny :one
+SELECT EXISTS (SELECT 1 FROM source_records WHERE id = ANY ($1::bigint[]) AND source = $2) AS holds
+`
+
+type BulkSourceHoldsAnyParams struct {
+	Ids    []int64
+	Source string
+}
+
+// Whether any of the given records is of a source.
+func (q *Queries) BulkSourceHoldsAny(ctx context.Context, arg BulkSourceHoldsAnyParams) (bool, error) {
+	row := q.db.QueryRow(ctx, bulkSourceHoldsAny, arg.Ids, arg.Source)
+	var holds bool
+	err := row.Scan(&holds)
+	return holds, err
+}
+
 const bulkTurnAwait = `-- name: BulkTurnAwait :exec
 SELECT pg_advisory_xact_lock_shared($1::int, $2::int)
 `
