@@ -2,17 +2,17 @@ package matching
 
 import "math/bits"
 
-// Identity is what of a record can show another record to be a different person on their
-// papers alone: its NIK and its stated birth date, held as numbers in sixteen bytes without
-// pointers. A batch comparing a record with millions of others keeps one beside each and rules
-// out, with a few integer operations and without reading the other record (RuledOut), the
-// pairs whose NIKs and birth dates contradict each other twice over, which Score caps at the
-// distinct weight (identityConflict): in a national register those are most pairs of
-// different people who share a name and a place.
+// identity is what of a record can show another record to be a different person on their
+// papers alone: its NIK and its stated birth date, held as numbers. A batch comparing a record
+// with millions of others keeps it in the record's Sketch and rules out, with a few integer
+// operations and without reading the other record (RuledOut), the pairs whose NIKs and birth
+// dates contradict each other twice over, which Score caps at the distinct weight
+// (identityConflict): in a national register those are most pairs of different people who
+// share a name and a place.
 //
-// Only records with a valid NIK and a stated full birth date have a usable Identity; any
-// other's rules nothing out. The zero Identity is unusable.
-type Identity struct {
+// Only records with a valid NIK and a stated full birth date have a usable identity; any
+// other's rules nothing out. The zero identity is unusable.
+type identity struct {
 	// nik holds the NIK's sixteen digits, one a nibble, the first in the highest.
 	nik uint64
 	// date holds the birth date's eight digits (YYYYMMDD), one a nibble; 0 when unusable.
@@ -21,23 +21,23 @@ type Identity struct {
 	day int32
 }
 
-// Identity returns n's identity, unusable unless n has a valid NIK and a stated full birth date
+// identity returns n's identity, unusable unless n has a valid NIK and a stated full birth date
 // in the registry's form.
-func (n *Normalized) Identity() Identity {
+func (n *Normalized) identity() identity {
 	if !n.NIKValid || len(n.NIK) != 16 || !statedFullDate(n) {
-		return Identity{}
+		return identity{}
 	}
 	nik, ok := nibbles(n.NIK)
 	d := n.BirthDate
 	if !ok || d[4] != '-' || d[7] != '-' {
-		return Identity{}
+		return identity{}
 	}
 	date, ok := nibbles(d[0:4] + d[5:7] + d[8:10])
 	c := parseISODate(d)
 	if !ok || c.Year < 1 || c.Month < 1 || c.Month > 12 || c.Day < 1 || c.Day > 31 {
-		return Identity{}
+		return identity{}
 	}
-	return Identity{nik: nik, date: uint32(date), day: int32(dayNumber(c))}
+	return identity{nik: nik, date: uint32(date), day: int32(dayNumber(c))}
 }
 
 // nibbles returns the decimal digits s, at most sixteen, one a nibble, the last in the lowest.
@@ -54,18 +54,18 @@ func nibbles(s string) (uint64, bool) {
 }
 
 // usable reports an identity that can rule a pair out.
-func (id *Identity) usable() bool { return id.date != 0 }
+func (id *identity) usable() bool { return id.date != 0 }
 
-// RuledOut reports a pair that Score puts below floor on its identities alone; false means
-// nothing, and MayReach or Score decides. Its test is a sufficient condition for
+// RuledOut reports a pair that Score puts below floor on its identities alone (those its
+// sketches hold, sketchIdentity); false means nothing, and Below, MayReach or Score decides. Its test is a sufficient condition for
 // identityConflict, derived from compareNIK's and compareBirthDate's levels and checked against
 // them by tests: birth dates more than a year apart and not one edit apart, and valid NIKs that
 // differ before their serial, either only in their region or neither one edit apart nor
 // possibly twins'. Such a pair is capped at the distinct weight, so when that is below floor
 // nothing else about it need be read. Symmetric, and safe for concurrent use.
-func (bd *ScoreBounds) RuledOut(a, b *Identity, floor float64) bool {
+func (bd *ScoreBounds) RuledOut(a, b *Sketch, floor float64) bool {
 	d := a.day - b.day
-	if d >= -366 && d <= 366 || !a.usable() || !b.usable() || !(bd.distinctWeight+bd.slack < floor) {
+	if d >= -366 && d <= 366 || a.flags&b.flags&sketchIdentity == 0 || !(bd.distinctWeight+bd.slack < floor) {
 		return false
 	}
 	// More than a year apart, the dates are not of one year: no swapped day and month.

@@ -10,9 +10,9 @@ import (
 // floor.
 func checkRuledOut(t testing.TB, m *Model, a, b *Normalized, floor float64) {
 	t.Helper()
-	ida, idb := a.Identity(), b.Identity()
-	out := boundsOf(m).RuledOut(&ida, &idb, floor)
-	if out != boundsOf(m).RuledOut(&idb, &ida, floor) {
+	sa, sb := a.Sketch(), b.Sketch()
+	out := boundsOf(m).RuledOut(&sa, &sb, floor)
+	if out != boundsOf(m).RuledOut(&sb, &sa, floor) {
 		t.Fatalf("model %s, floor %v: RuledOut %v one way, not the other (%s %s, %s %s)",
 			m.Version, floor, out, a.NIK, a.BirthDate, b.NIK, b.BirthDate)
 	}
@@ -78,8 +78,8 @@ func TestRuledOutIsIdentityConflict(t *testing.T) {
 			checkRuledOut(t, m, &a, &b, m.DistinctWeight()) // at the cap itself too
 			if identitiesConflict(&a, &b) {
 				conflicts++
-				ida, idb := a.Identity(), b.Identity()
-				if boundsOf(m).RuledOut(&ida, &idb, floor) {
+				sa, sb := a.Sketch(), b.Sketch()
+				if boundsOf(m).RuledOut(&sa, &sb, floor) {
 					ruled++
 				}
 			}
@@ -114,8 +114,8 @@ func TestRuledOutKeepsNearIdentities(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%s", c.nik, c.date), func(t *testing.T) {
 			a, _ := Normalize(Record{NIK: "3273015505870004", FullName: "Dwi Lestari", BirthDate: "1987-05-15", Sex: "P"})
 			b, _ := Normalize(Record{NIK: c.nik, FullName: "Dwi Lestari", BirthDate: c.date, Sex: "P"})
-			ida, idb := a.Identity(), b.Identity()
-			if boundsOf(m).RuledOut(&ida, &idb, m.ReviewWeight()) {
+			sa, sb := a.Sketch(), b.Sketch()
+			if boundsOf(m).RuledOut(&sa, &sb, m.ReviewWeight()) {
 				t.Errorf("ruled out (levels NIK %d, birth date %d)",
 					compareNIK(&a, &b, noTF{}).level, compareBirthDate(&a, &b, noTF{}).level)
 			}
@@ -124,7 +124,7 @@ func TestRuledOutKeepsNearIdentities(t *testing.T) {
 }
 
 // TestIdentity checks which records have a usable identity: a valid NIK and a stated full
-// birth date, as identityConflict asks.
+// birth date, as identityConflict asks; their sketches hold it.
 func TestIdentity(t *testing.T) {
 	usable := 0
 	for _, r := range benchRecords(300) {
@@ -137,10 +137,13 @@ func TestIdentity(t *testing.T) {
 			rec := r
 			edit(&rec)
 			n, _ := Normalize(rec)
-			id := n.Identity()
+			id, sk := n.identity(), n.Sketch()
 			want := n.NIKValid && statedFullDate(&n)
-			if id.usable() != want {
-				t.Fatalf("record %+v: usable %v, want %v", n, id.usable(), want)
+			if id.usable() != want || sk.flags&sketchIdentity != 0 != want {
+				t.Fatalf("record %+v: usable %v, in the sketch %v, want %v", n, id.usable(), sk.flags&sketchIdentity != 0, want)
+			}
+			if want && (sk.nik != id.nik || sk.date != id.date || sk.day != id.day) {
+				t.Fatalf("record %+v: sketch %+v, identity %+v", n, sk, id)
 			}
 			if want {
 				usable++

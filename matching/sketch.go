@@ -6,22 +6,24 @@ import (
 )
 
 // Sketch is what a batch keeps beside each of millions of records to bound, without reading the
-// record, what comparing it with another can score (Below): its NIK's, birth date's and
-// postcode's digits as numbers, its sex, a count of its birth place's letters, and 16-bit hashes
-// of the fields Score compares for equality first, in 48 bytes without pointers. The sketches of
-// a record's candidates are read in a cache line or two each where their records are scattered
-// over gigabytes; their identities, which rule out most of them for less (RuledOut), are best
-// kept in an array of their own, read first.
+// record, what comparing it with another can score (RuledOut, then Below): its NIK's, birth
+// date's and postcode's digits as numbers, whether they make a usable identity, its sex, a count
+// of its birth place's letters, and 16-bit hashes of the fields Score compares for equality
+// first, without pointers, in 64 bytes: the sketches of a record's candidates lie scattered
+// over a large array, and each is read in one cache line.
 //
 // Sketches are comparable within one process only: the hashes are seeded per process.
 type Sketch struct {
-	nik   uint64 // the NIK's sixteen digits, one a nibble, when it is valid (sketchNIKDigits)
+	// nik holds the NIK's sixteen digits, one a nibble, when it is valid (sketchNIKDigits); date
+	// a full birth date's eight digits, one a nibble (sketchFullDate), stated or not, and day
+	// that date's day number. With sketchIdentity, they are the record's identity.
+	nik   uint64
+	date  uint32
+	day   int32
 	place uint64 // the birth place's letters (placeLetters), when sketchPlaceLetters
-	// postcode holds the postcode's digits, one a nibble, postcodeLen of them, when
-	// sketchPostcodeDigits.
+	// postcode holds the postcode's digits, one a nibble, postcodeLen of them (0 when the
+	// postcode is not at most sixteen digits).
 	postcode uint64
-	date     uint32 // a full birth date's eight digits, one a nibble (sketchFullDate), stated or not
-	day      int32  // that date's day number
 	flags    uint16
 	// Hashes of the values, meaningful only when present (flags): equal values hash alike, and
 	// different ones only now and then, which costs Below a pair it could have ruled out.
@@ -30,6 +32,7 @@ type Sketch struct {
 	// The birth place's length in bytes, its spaces, and its other bytes that place has no bit
 	// for (placeLetters), when sketchPlaceLetters.
 	placeLen, placeSpaces, placeRest uint8
+	_                                [16]byte // to a cache line's size
 }
 
 // Sketch flags.
@@ -48,8 +51,8 @@ const (
 	sketchBirthPlace
 	sketchPostcode
 	sketchProvince
-	sketchPostcodeDigits // a postcode of at most sixteen digits, in postcode
-	sketchPlaceLetters   // a birth place of at most maxJWBytes ASCII bytes, in place
+	sketchPlaceLetters // a birth place of at most maxJWBytes ASCII bytes, in place
+	sketchIdentity     // a usable identity: nik, date and day are the record's (RuledOut)
 )
 
 // sketchSeed seeds the sketches' hashes, once per process.
@@ -108,7 +111,10 @@ func (n *Normalized) Sketch() Sketch {
 	s.postcodeHash = hash(n.Postcode, sketchPostcode)
 	if digits, ok := nibbles(n.Postcode); ok && len(n.Postcode) > 0 && len(n.Postcode) <= 16 {
 		s.postcode, s.postcodeLen = digits, uint8(len(n.Postcode))
-		s.flags |= sketchPostcodeDigits
+	}
+	if id := n.identity(); id.usable() {
+		s.nik, s.date, s.day = id.nik, id.date, id.day // as above, by the same rules
+		s.flags |= sketchIdentity
 	}
 	s.province = hash(n.Province, sketchProvince)
 	return s
@@ -256,7 +262,7 @@ func (bd *ScoreBounds) postcodeBound(a, b *Sketch, both uint16) float64 {
 	switch {
 	case both&sketchPostcode == 0:
 		return 0
-	case both&sketchPostcodeDigits == 0:
+	case a.postcodeLen == 0 || b.postcodeLen == 0: // not all digits
 		return bd.hashBound(fieldPostcode, true, a.postcodeHash == b.postcodeHash)
 	case a.postcodeLen == b.postcodeLen:
 		dp := a.postcode ^ b.postcode

@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"testing"
+	"unsafe"
 )
 
 // boostedModel weighs nothing but field f's level l (about +30 bits), and its exact level too
@@ -117,6 +118,13 @@ func TestBelowAtEveryLevel(t *testing.T) {
 	}
 }
 
+// TestSketchFillsACacheLine: a candidate's sketch is one read from memory.
+func TestSketchFillsACacheLine(t *testing.T) {
+	if n := unsafe.Sizeof(Sketch{}); n != 64 {
+		t.Fatalf("a sketch takes %d bytes, want 64", n)
+	}
+}
+
 // TestBelowRulesOutStrangers: two women of one name born months apart, whose numbers, birth
 // places, phones and provinces all differ, are ruled out on their sketches at the bulk loader's
 // floor; the same woman's two records are not.
@@ -135,7 +143,7 @@ func TestBelowRulesOutStrangers(t *testing.T) {
 	c, _ := Normalize(again)
 	sa, sb, sc := a.Sketch(), b.Sketch(), c.Sketch()
 	floor := m.ReviewWeight() - 1e-6
-	if ia, ib := a.Identity(), b.Identity(); bd.RuledOut(&ia, &ib, floor) {
+	if bd.RuledOut(&sa, &sb, floor) {
 		t.Fatal("the strangers' identities alone rule them out: the test no longer tests the bound")
 	}
 	if !bd.Below(&sa, &sb, floor) {

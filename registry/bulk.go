@@ -47,8 +47,7 @@ type bulkRow struct {
 
 	// Set by normalisation.
 	norm   matching.Normalized
-	ident  matching.Identity // norm's, to rule candidates out (scoreRow)
-	sketch matching.Sketch   // norm's, to rule out more of them
+	sketch matching.Sketch // norm's, to rule candidates out (scoreRow)
 	issues []matching.Issue
 	hash   []byte
 	keys   []matching.Digest
@@ -827,7 +826,8 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	var one [1]int32
 	// Most candidates of a national register are people who share a name and a place but whose
 	// NIK, birth date, sex, phone or birth place say otherwise: their sketches, kept beside their
-	// places, rule them out before their records are read (matching.ScoreBounds.Below).
+	// places, rule them out before their records are read (matching.ScoreBounds.RuledOut on
+	// their identities, then Below).
 	bounds, threshold := l.bounds, l.model.ReviewWeight()-1e-6
 	ruledOut := 0
 	for _, ref := range r.keyRefs {
@@ -841,7 +841,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 				continue
 			}
 			s.seenKnown[slot] = s.row
-			if bounds.RuledOut(&r.ident, &idx.idents[slot], threshold) || bounds.Below(&r.sketch, &idx.sketches[slot], threshold) {
+			if sk := &idx.sketches[slot]; bounds.RuledOut(&r.sketch, sk, threshold) || bounds.Below(&r.sketch, sk, threshold) {
 				ruledOut++
 				continue
 			}
@@ -864,7 +864,7 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 			}
 			if s.seenRow[pos] != s.row {
 				s.seenRow[pos] = s.row
-				if w := &p.work[pos]; bounds.RuledOut(&r.ident, &w.ident, threshold) || bounds.Below(&r.sketch, &w.sketch, threshold) {
+				if w := &p.work[pos]; bounds.RuledOut(&r.sketch, &w.sketch, threshold) || bounds.Below(&r.sketch, &w.sketch, threshold) {
 					ruledOut++
 					continue
 				}
@@ -1574,14 +1574,16 @@ func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx, now time.Ti
 		added := p.chunkRecords(now, func(c uuid.UUID) bool { _, ok := stored[c]; return ok })
 		for _, c := range extend {
 			g, ok := stored[c]
+			changed := false
 			if ok {
-				g, ok = p.l.s.surv.Extend(g, added[c])
+				g, changed, ok = p.l.s.surv.Extend(g, added[c])
 			}
-			if !ok {
+			switch {
+			case !ok:
 				read = append(read, c)
-				continue
-			}
-			p.extended = append(p.extended, g)
+			case changed:
+				p.extended = append(p.extended, g)
+			} // else its stored golden record stands: nothing to write
 		}
 	}
 	if len(read) == 0 {

@@ -24,8 +24,7 @@ type bulkIndex struct {
 
 	slots    map[int64]int32         // record ID -> its position in known
 	known    []knownRecord           // every record a posting names, read from the database or not yet
-	idents   []matching.Identity     // known[i]'s identity, apart: the scoring workers read it first
-	sketches []matching.Sketch       // and its sketch, next
+	sketches []matching.Sketch       // known[i]'s sketch, apart: the scoring workers read it first
 	merged   map[uuid.UUID]uuid.UUID // citizens the load merged into others (see bridge) -> survivor
 
 	bytes int64 // an estimate of the memory held, for the budget
@@ -63,7 +62,7 @@ type knownRecord struct {
 func (k *knownRecord) read() bool { return k.norm != "" }
 
 // The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
-// identity, its sketch and its map entry beside its packed text, and a posting in a list, each
+// sketch and its map entry beside its packed text, and a posting in a list, each
 // with the room that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against
 // the live heap: 425 estimated for 431 bytes a record on a 1M-row civil-registry file
 // (docs/benchmarks.md).
@@ -142,7 +141,7 @@ func (idx *bulkIndex) slot(id int64) int32 {
 	s := int32(len(idx.known))
 	idx.slots[id] = s
 	idx.known = append(idx.known, knownRecord{id: id})
-	idx.idents, idx.sketches = append(idx.idents, matching.Identity{}), append(idx.sketches, matching.Sketch{})
+	idx.sketches = append(idx.sketches, matching.Sketch{})
 	idx.bytes += recordBytes
 	return s
 }
@@ -211,7 +210,7 @@ func (idx *bulkIndex) learn(id int64, norm *matching.Normalized, citizen uuid.UU
 	packed := norm.Pack()
 	idx.bytes += int64(len(packed) - len(k.norm))
 	k.norm, k.citizen = packed, citizen
-	idx.idents[s], idx.sketches[s] = norm.Identity(), norm.Sketch()
+	idx.sketches[s] = norm.Sketch()
 }
 
 // full reports whether the index outgrew its memory budget.

@@ -115,11 +115,12 @@ func (s Survivorship) BuildGolden(citizen uuid.UUID, records []SourceRecord) Gol
 // built from, and that none of g's records changed since. A field's winner is the least usable
 // value by (trust rank, most recent, highest record ID), which g's value names: adding records can
 // only replace it with one of theirs, so the records it was chosen among need not be read again.
+// changed is false when no added record wins a field: out is then g, and g's stored form stands.
 // ok is false when g was built by other rules (or by none recorded): it must then be rebuilt.
-func (s Survivorship) Extend(g GoldenRecord, added []SourceRecord) (out GoldenRecord, ok bool) {
+func (s Survivorship) Extend(g GoldenRecord, added []SourceRecord) (out GoldenRecord, changed, ok bool) {
 	rules := s.String()
 	if g.Rules != rules {
-		return GoldenRecord{}, false
+		return GoldenRecord{}, false, false
 	}
 	out = GoldenRecord{CitizenID: g.CitizenID, Fields: make(map[string]GoldenValue, len(PersonFields)), Rules: rules,
 		Version: g.Version, UpdatedAt: g.UpdatedAt}
@@ -141,11 +142,12 @@ func (s Survivorship) Extend(g GoldenRecord, added []SourceRecord) (out GoldenRe
 		switch {
 		case best >= 0:
 			out.Fields[field] = goldenValue(added[best], field, curRank < len(trust))
+			changed = true
 		case has:
 			out.Fields[field] = cur
 		}
 	}
-	return out, true
+	return out, changed || len(out.Fields) != len(g.Fields), true
 }
 
 // beats reports whether a value ranked (rank, since, id) wins over one ranked (rank2, since2, id2):

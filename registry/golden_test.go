@@ -93,7 +93,8 @@ func TestExtendIsBuildGoldenOfAllRecords(t *testing.T) {
 		}
 		rng.Shuffle(len(added), func(i, j int) { added[i], added[j] = added[j], added[i] })
 		c := uuid.New()
-		got, ok := s.Extend(s.BuildGolden(c, before), added)
+		old := s.BuildGolden(c, before)
+		got, changed, ok := s.Extend(old, added)
 		if !ok {
 			t.Fatalf("golden record built by %q not extended under the same rules", s)
 		}
@@ -101,19 +102,29 @@ func TestExtendIsBuildGoldenOfAllRecords(t *testing.T) {
 		if got.Rules != want.Rules || len(got.Fields) != len(want.Fields) {
 			t.Fatalf("extended %+v, built %+v", got, want)
 		}
+		sameValue := func(g, w GoldenValue) bool {
+			return g.Value == w.Value && g.Source == w.Source && g.LocalID == w.LocalID &&
+				g.RecordID == w.RecordID && g.Rule == w.Rule && g.Since.Equal(w.Since)
+		}
+		differs := len(old.Fields) != len(want.Fields)
 		for f, w := range want.Fields {
-			if g := got.Fields[f]; g.Value != w.Value || g.Source != w.Source || g.LocalID != w.LocalID ||
-				g.RecordID != w.RecordID || g.Rule != w.Rule || !g.Since.Equal(w.Since) {
+			if g := got.Fields[f]; !sameValue(g, w) {
 				t.Fatalf("%s: extended %+v, built %+v", f, g, w)
 			}
+			if o, has := old.Fields[f]; !has || !sameValue(o, w) {
+				differs = true
+			}
+		}
+		if changed != differs {
+			t.Fatalf("extended: changed = %v, but the golden record built with the added records differs: %v", changed, differs)
 		}
 		other := rules[rng.IntN(len(rules))]
-		if _, ok := other.Extend(s.BuildGolden(c, before), added); ok != (other.String() == s.String()) {
+		if _, _, ok := other.Extend(s.BuildGolden(c, before), added); ok != (other.String() == s.String()) {
 			t.Fatalf("built by %q, extended by %q: ok = %v", s, other, ok)
 		}
 		unrecorded := s.BuildGolden(c, before)
 		unrecorded.Rules = ""
-		if _, ok := s.Extend(unrecorded, added); ok {
+		if _, _, ok := s.Extend(unrecorded, added); ok {
 			t.Fatal("a golden record whose rules are not recorded was extended")
 		}
 	}

@@ -585,7 +585,7 @@ func normalizeChunk(ch *rawChunk, bs BulkStore) {
 			for i := lo; i < hi; i++ {
 				r := &ch.rows[i]
 				r.norm, r.issues = matching.Normalize(r.person.MatchingRecord())
-				r.ident, r.sketch = r.norm.Identity(), r.norm.Sketch()
+				r.sketch = r.norm.Sketch()
 				r.hash = r.person.ContentHash()
 				r.keys = bs.IndexKeys(matching.BlockingKeys(r.norm))
 			}
