@@ -397,7 +397,7 @@ const chunkWorkMem = "256MB"
 
 func (b bulkStore) WriteChunk(ctx context.Context, turn registry.ChunkTurn, fn func(tx registry.BulkTx) error) error {
 	err := pgx.BeginFunc(ctx, b.s.pool, func(ptx pgx.Tx) error {
-		q := dbsqlc.New(ptx)
+		q := dbsqlc.New(copyTx{ptx})
 		begun, err := q.BulkChunkBegin(ctx, chunkWorkMem)
 		if err != nil {
 			return err

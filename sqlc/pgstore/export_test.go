@@ -12,3 +12,6 @@ func DecodeGolden(nik *registry.NIKCipher, b []byte) (map[string]registry.Golden
 	err := codec{nik: nik}.openGolden(b, &g)
 	return g.Fields, err
 }
+
+// CopyBinary exposes the bulk load's own binary COPY to its test against pgx's.
+var CopyBinary = copyBinary
