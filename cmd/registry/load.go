@@ -103,10 +103,12 @@ func maxRecordsPerKey() int {
 const loadMemoryLimit = 3584 << 20
 
 // loadGCPercent is a load's GOGC when the variable is not set. Most of a load's heap is chunks in
-// flight, garbage a few seconds later: letting the heap grow to three times what the last
+// flight, garbage a few seconds later: letting the heap grow to five times what the last
 // collection found live (the soft memory limit still caps it) makes the collector run less often.
-// Measured on a 1M-row load: loader CPU 159 s -> 148 s, peak RSS 3.0 GiB either way.
-const loadGCPercent = 200
+// Measured on 1M-row loads (docs/benchmarks.md): 200 instead of Go's 100 took loader CPU from
+// 159 s to 148 s; 400 instead of 200, from 65-67 s to 61-62 s for a first load and from 105 s to
+// 97 s for a second, peak RSS 3.4-3.5 GiB under the soft limit.
+const loadGCPercent = 400
 
 // indexBudget is the bulk loader's in-memory index budget, in bytes, under a soft memory limit:
 // half the limit, the rest being the chunks in flight and the garbage collector's headroom; at
