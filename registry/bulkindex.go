@@ -62,10 +62,9 @@ type knownRecord struct {
 func (k *knownRecord) read() bool { return k.norm != "" }
 
 // The memory estimates behind bulkIndex.bytes: a key's map slot, a record's place in known, its
-// sketch and its map entry beside its packed text, and a posting in a list, each
-// with the room that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against
-// the live heap: 425 estimated for 431 bytes a record on a 1M-row civil-registry file
-// (docs/benchmarks.md).
+// sketch and its map entry beside its packed text, and a posting in a list, each with the room
+// that maps and slices keep to grow. BenchmarkBulkIndexMemory checks them against the live heap:
+// 433 estimated for 447 bytes a record on a 1M-row civil-registry file (docs/benchmarks.md).
 const (
 	keyBytes     = 48
 	recordBytes  = 164
