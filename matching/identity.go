@@ -2,44 +2,6 @@ package matching
 
 import "math/bits"
 
-// identity is what of a record can show another record to be a different person on their
-// papers alone: its NIK and its stated birth date, held as numbers. A batch comparing a record
-// with millions of others keeps it in the record's Sketch and rules out, with a few integer
-// operations and without reading the other record (RuledOut), the pairs whose NIKs and birth
-// dates contradict each other twice over, which Score caps at the distinct weight
-// (identityConflict): in a national register those are most pairs of different people who
-// share a name and a place.
-//
-// Only records with a valid NIK and a stated full birth date have a usable identity; any
-// other's rules nothing out. The zero identity is unusable.
-type identity struct {
-	// nik holds the NIK's sixteen digits, one a nibble, the first in the highest.
-	nik uint64
-	// date holds the birth date's eight digits (YYYYMMDD), one a nibble; 0 when unusable.
-	date uint32
-	// day is the date's day number (dayNumber).
-	day int32
-}
-
-// identity returns n's identity, unusable unless n has a valid NIK and a stated full birth date
-// in the registry's form.
-func (n *Normalized) identity() identity {
-	if !n.NIKValid || len(n.NIK) != 16 || !statedFullDate(n) {
-		return identity{}
-	}
-	nik, ok := nibbles(n.NIK)
-	d := n.BirthDate
-	if !ok || d[4] != '-' || d[7] != '-' {
-		return identity{}
-	}
-	date, ok := nibbles(d[0:4] + d[5:7] + d[8:10])
-	c := parseISODate(d)
-	if !ok || c.Year < 1 || c.Month < 1 || c.Month > 12 || c.Day < 1 || c.Day > 31 {
-		return identity{}
-	}
-	return identity{nik: nik, date: uint32(date), day: int32(dayNumber(c))}
-}
-
 // nibbles returns the decimal digits s, at most sixteen, one a nibble, the last in the lowest.
 func nibbles(s string) (uint64, bool) {
 	var v uint64
@@ -53,11 +15,14 @@ func nibbles(s string) (uint64, bool) {
 	return v, true
 }
 
-// usable reports an identity that can rule a pair out.
-func (id *identity) usable() bool { return id.date != 0 }
-
-// RuledOut reports a pair that Score puts below floor on its identities alone (those its
-// sketches hold, sketchIdentity); false means nothing, and Below, MayReach or Score decides. Its test is a sufficient condition for
+// RuledOut reports a pair that Score puts below floor on its identities alone; false means
+// nothing, and Below, MayReach or Score decides. A record's identity is what can show another
+// record to be a different person on their papers alone: its valid NIK and a full birth date of
+// its own, which its sketch holds as numbers (sketchIdentity). A batch comparing a record with
+// millions of others rules out with a few integer operations, without reading the other record,
+// the pairs whose NIKs and birth dates contradict each other twice over, which Score caps at
+// the distinct weight (identityConflict): in a national register those are most pairs of
+// different people who share a name and a place. Records without an identity rule nothing out. Its test is a sufficient condition for
 // identityConflict, derived from compareNIK's and compareBirthDate's levels and checked against
 // them by tests: birth dates more than a year apart and not one edit apart, and valid NIKs that
 // differ before their serial, either only in their region or neither one edit apart nor

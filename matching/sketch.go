@@ -112,9 +112,8 @@ func (n *Normalized) Sketch() Sketch {
 	if digits, ok := nibbles(n.Postcode); ok && len(n.Postcode) > 0 && len(n.Postcode) <= 16 {
 		s.postcode, s.postcodeLen = digits, uint8(len(n.Postcode))
 	}
-	if id := n.identity(); id.usable() {
-		s.nik, s.date, s.day = id.nik, id.date, id.day // as above, by the same rules
-		s.flags |= sketchIdentity
+	if s.flags&(sketchNIKDigits|sketchFullDate) == sketchNIKDigits|sketchFullDate && statedFullDate(n) {
+		s.flags |= sketchIdentity // its NIK and a birth date of its own: nik, date and day above
 	}
 	s.province = hash(n.Province, sketchProvince)
 	return s
