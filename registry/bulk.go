@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -356,7 +355,8 @@ func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committe
 	if err != nil {
 		return nil, LoadSummary{}, err
 	}
-	plan := &chunkPlan{l: l, work: work, pos: make(map[int64]int32, len(work)), updated: map[int64]int32{}, start: t0}
+	plan := &chunkPlan{l: l, work: work, pos: make(map[int64]int32, len(work)), updated: map[int64]int32{}, start: t0,
+		events: make([]Event, 0, 3*len(work))} // a new citizen, its link and its golden record, for most rows
 	for i, r := range work {
 		plan.pos[r.id] = int32(i)
 		if r.update {
@@ -484,6 +484,7 @@ func (l *bulkLoader) classify(ctx context.Context, ch *rawChunk, sum *LoadSummar
 	if err != nil {
 		return nil, fmt.Errorf("reserve record IDs: %w", err)
 	}
+	l.idx.reserved(reserved)
 	for i := range work {
 		if !work[i].update {
 			work[i].id, reserved = reserved[0], reserved[1:]
@@ -731,7 +732,7 @@ func (l *bulkLoader) meetOthers(ctx context.Context) error {
 	idx := l.idx
 	var others []int64
 	for {
-		ids, err := l.bs.RecordsAfter(ctx, idx.seen, recordsPage)
+		ids, err := l.bs.RecordsAfter(ctx, idx.seen, idx.own, recordsPage)
 		if err != nil {
 			return fmt.Errorf("read new records: %w", err)
 		}
@@ -747,6 +748,7 @@ func (l *bulkLoader) meetOthers(ctx context.Context) error {
 			break
 		}
 	}
+	idx.own = slices.DeleteFunc(idx.own, func(r IDRange) bool { return r.To <= idx.seen })
 	if len(others) == 0 {
 		return nil
 	}
@@ -1104,8 +1106,7 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 }
 
 func (p *chunkPlan) emit(kind string, citizen uuid.UUID, record int64, data any) {
-	b, _ := json.Marshal(data)
-	p.events = append(p.events, Event{Kind: kind, CitizenID: citizen, RecordID: record, Data: b, Actor: p.l.actor})
+	p.events = append(p.events, Event{Kind: kind, CitizenID: citizen, RecordID: record, Data: eventJSON(data), Actor: p.l.actor})
 }
 
 func (p *chunkPlan) emitLinked(r *bulkRow, l Link) {

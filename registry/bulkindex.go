@@ -35,6 +35,9 @@ type bulkIndex struct {
 	// above seen, the highest record ID looked at (meetOthers).
 	whole bool
 	seen  int64
+	// own are the IDs the load reserved for its new records above seen (runs of consecutive
+	// IDs, nearly always one): they are in the index already, and meetOthers looks around them.
+	own []IDRange
 	// sourceNew is set while a whole index knows the registry to hold no record of the load's
 	// source but the load's own (startIndex, meetOthers). A file holds each local ID once, so
 	// none of its rows can then name a record the registry holds: classify asks for none.
@@ -215,4 +218,15 @@ func (idx *bulkIndex) learn(id int64, norm *matching.Normalized, citizen uuid.UU
 // full reports whether the index outgrew its memory budget.
 func (idx *bulkIndex) full(maxBytes int64) bool {
 	return idx.bytes > maxBytes
+}
+
+// reserved notes IDs the load took for its new records (increasing), as runs.
+func (idx *bulkIndex) reserved(ids []int64) {
+	for _, id := range ids {
+		if n := len(idx.own); n > 0 && idx.own[n-1].To == id-1 {
+			idx.own[n-1].To = id
+		} else {
+			idx.own = append(idx.own, IDRange{id, id})
+		}
+	}
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/bangsa/registry/matching"
 )
 
+// IDRange is the record IDs from From to To, both included.
+type IDRange struct{ From, To int64 }
+
 // BulkStore is the persistence of bulk loads: load jobs and their checkpoints, the set-wise
 // reads a chunk of rows needs (one statement per chunk, never one per row), and the chunk's
 // writes, which go through COPY in one transaction per chunk. The PostgreSQL adapter implements
@@ -65,8 +68,9 @@ type BulkStore interface {
 	// IndexRecords returns the first limit records above after, ascending, with their blocking
 	// keys (and no citizen, nor normalised form, when a record has no active link).
 	IndexRecords(ctx context.Context, after int64, limit int) ([]IndexedRecord, error)
-	// RecordsAfter returns the IDs of the first limit records above after, ascending.
-	RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error)
+	// RecordsAfter returns the IDs of the first limit records above after and outside skip
+	// (ascending, disjoint ranges), ascending.
+	RecordsAfter(ctx context.Context, after int64, skip []IDRange, limit int) ([]int64, error)
 	// RecordKeys returns the blocking keys the given records hold now.
 	RecordKeys(ctx context.Context, ids []int64) (map[int64][]matching.Digest, error)
 	// CitizenRecordCounts returns how many records are actively linked to each citizen.

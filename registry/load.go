@@ -470,6 +470,7 @@ func (run *loadRun) parse(ctx context.Context, rows rowReader, out chan<- *rawCh
 		}
 		return nil
 	}
+	var rowBytes []byte
 	for {
 		row, err := rows.next()
 		if errors.Is(err, io.EOF) {
@@ -481,7 +482,7 @@ func (run *loadRun) parse(ctx context.Context, rows rowReader, out chan<- *rawCh
 		total++
 		run.rowsRead.Store(total)
 		ch.summary.Rows++
-		hashRow(h, row.fields)
+		rowBytes = hashRow(h, rowBytes, row.fields)
 		if reason := validateRow(&row); reason != "" {
 			if err := reject(row, reason); err != nil {
 				return err
@@ -541,13 +542,16 @@ func validateRow(row *fileRow) string {
 	return ""
 }
 
-// hashRow adds a row's original fields to the input hash.
-func hashRow(h hash.Hash, fields []string) {
+// hashRow adds a row's original fields to the input hash, laid out in buf (returned for reuse).
+func hashRow(h hash.Hash, buf []byte, fields []string) []byte {
+	buf = buf[:0]
 	for _, f := range fields {
-		h.Write([]byte(f))
-		h.Write([]byte{0x1f})
+		buf = append(buf, f...)
+		buf = append(buf, 0x1f)
 	}
-	h.Write([]byte{0x1e})
+	buf = append(buf, 0x1e)
+	h.Write(buf)
+	return buf
 }
 
 func localKey(id string) [16]byte {

@@ -2,12 +2,14 @@ package registry
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bangsa/registry/matching"
+	"github.com/bangsa/registry/registry/jsonappend"
 )
 
 // Person is a person's attributes as a source sends them, under the canonical field names of the
@@ -35,6 +37,10 @@ var PersonFields = []string{
 	"nik", "full_name", "given_name", "family_name", "sex", "birth_date", "birth_place",
 	"address", "village", "district", "city", "province", "postcode", "phone", "email",
 }
+
+// PersonFieldsByName lists the same fields in name order, the order a golden record's fields are
+// stored and named in.
+var PersonFieldsByName = slices.Sorted(slices.Values(PersonFields))
 
 // MaxFieldLen caps every person field, in bytes: generous for Indonesian names and addresses,
 // small enough that a field cannot be used to store a document.
@@ -107,9 +113,32 @@ func (p Person) IsEmpty() bool { return p == Person{} }
 
 // ContentHash identifies the content of a record version: re-sending the same content is a no-op.
 func (p Person) ContentHash() []byte {
-	b, _ := json.Marshal(p) // fixed field order: deterministic
-	h := sha256.Sum256(b)
+	var buf [512]byte
+	h := sha256.Sum256(p.AppendJSON(buf[:0])) // fixed field order: deterministic
 	return h[:]
+}
+
+// AppendJSON appends json.Marshal(p), byte for byte (TestPersonEncodingIsEncodingJSONs): the form
+// a record is stored and hashed in, encoded for every row of a bulk load.
+func (p *Person) AppendJSON(b []byte) []byte {
+	o := jsonappend.Begin(b)
+	o.OmitStr("nik", p.NIK)
+	o.OmitStr("full_name", p.FullName)
+	o.OmitStr("given_name", p.GivenName)
+	o.OmitStr("family_name", p.FamilyName)
+	o.OmitStr("sex", p.Sex)
+	o.OmitStr("birth_date", p.BirthDate)
+	o.OmitStr("birth_place", p.BirthPlace)
+	o.OmitStr("address", p.Address)
+	o.OmitStr("village", p.Village)
+	o.OmitStr("district", p.District)
+	o.OmitStr("city", p.City)
+	o.OmitStr("province", p.Province)
+	o.OmitStr("postcode", p.Postcode)
+	o.OmitStr("phone", p.Phone)
+	o.OmitStr("email", p.Email)
+	b, _ = o.End()
+	return b
 }
 
 // MatchingRecord converts p to the matching engine's input.
@@ -122,14 +151,29 @@ func (p Person) MatchingRecord() matching.Record {
 	}
 }
 
-var localIDPattern = regexp.MustCompile(`^[\p{L}\p{N}._:/+-]{1,128}$`)
-
-// ValidateLocalID checks a source's local ID: 1-128 letters, digits or . _ : / + -.
+// ValidateLocalID checks a source's local ID: 1-128 letters, digits or . _ : / + - (the
+// pattern ^[\p{L}\p{N}._:/+-]{1,128}$, checked by hand: a bulk load checks every row's).
 func ValidateLocalID(id string) error {
-	if !localIDPattern.MatchString(id) {
-		return Invalid("local_id", "must be 1-128 letters, digits or . _ : / + -")
+	n := 0
+	for _, r := range id { // invalid UTF-8 reads as U+FFFD, which is neither
+		n++
+		switch {
+		case n > 128:
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("._:/+-", r)):
+			continue
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsNumber(r)):
+			continue
+		}
+		return invalidLocalID()
+	}
+	if n == 0 {
+		return invalidLocalID()
 	}
 	return nil
+}
+
+func invalidLocalID() error {
+	return Invalid("local_id", "must be 1-128 letters, digits or . _ : / + -")
 }
 
 // ValidateSourceCode checks a source code such as "kemenkes".

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -16,7 +17,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/sqlc-dev/pqtype"
 
 	"github.com/bangsa/registry/matching"
 	"github.com/bangsa/registry/registry"
@@ -278,8 +278,21 @@ func (c codec) matchingRecord(id int64, citizen uuid.UUID, normalized []byte) (r
 	return registry.MatchingRecord{ID: id, CitizenID: citizen, Normalized: norm}, nil
 }
 
-func (b bulkStore) RecordsAfter(ctx context.Context, after int64, limit int) ([]int64, error) {
-	ids, err := b.s.q.BulkRecordsAfter(ctx, dbsqlc.BulkRecordsAfterParams{After: after, Lim: int32(limit)})
+func (b bulkStore) RecordsAfter(ctx context.Context, after int64, skip []registry.IDRange, limit int) ([]int64, error) {
+	var gaps dbsqlc.BulkRecordsBetweenParams
+	lo := after
+	for _, r := range skip {
+		if r.To <= lo {
+			continue
+		}
+		if r.From > lo+1 {
+			gaps.GapFrom, gaps.GapTo = append(gaps.GapFrom, lo), append(gaps.GapTo, r.From)
+		}
+		lo = r.To
+	}
+	gaps.GapFrom, gaps.GapTo = append(gaps.GapFrom, lo), append(gaps.GapTo, math.MaxInt64)
+	gaps.Lim = int32(limit)
+	ids, err := b.s.q.BulkRecordsBetween(ctx, gaps)
 	return ids, mapErr(err)
 }
 
@@ -624,13 +637,9 @@ func (t *bulkTx) InsertLinks(ctx context.Context, links []registry.Link) error {
 	rows := make([]dbsqlc.BulkLinksInsertParams, len(links))
 	err := parallel(len(links), func(i int) error {
 		l := &links[i]
-		var expl pqtype.NullRawMessage
-		if l.Explanation != nil {
-			b, err := json.Marshal(l.Explanation)
-			if err != nil {
-				return err
-			}
-			expl = pqtype.NullRawMessage{RawMessage: b, Valid: true}
+		expl, err := explanationJSON(l.Explanation)
+		if err != nil {
+			return err
 		}
 		rows[i] = dbsqlc.BulkLinksInsertParams{
 			RecordID: l.RecordID, CitizenID: l.CitizenID, Kind: string(l.Kind), Score: l.Score, ModelVersion: l.ModelVersion,

@@ -2,8 +2,11 @@ package pgstore
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -44,7 +47,7 @@ func TestRecordEncodingIsEncodingJSONs(t *testing.T) {
 		for _, c := range []struct {
 			got  []byte
 			want any
-		}{{appendPersonJSON(nil, &p), p}, {appendNormalizedJSON(nil, &n), n}} {
+		}{{p.AppendJSON(nil), p}, {appendNormalizedJSON(nil, &n), n}} {
 			want, err := json.Marshal(c.want)
 			if err != nil {
 				t.Fatal(err)
@@ -351,5 +354,94 @@ func BenchmarkDecodeNormalized(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestExplanationEncodingIsEncodingJSONs: a link's explanation is stored as encoding/json writes
+// it, refusals (a NaN weight) included.
+func TestExplanationEncodingIsEncodingJSONs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	weight := func() float64 {
+		switch rng.IntN(8) {
+		case 0:
+			return 0
+		case 1:
+			return rng.Float64() * 1e-8
+		}
+		return rng.NormFloat64() * 20
+	}
+	cases := []*matching.Comparison{nil, {}, {Fields: []matching.FieldComparison{}}, {Weight: math.NaN()},
+		{Fields: []matching.FieldComparison{{Field: "nik", Level: "exact", Weight: math.Inf(1)}}}}
+	for range 3000 {
+		c := &matching.Comparison{Probability: rng.Float64(), Weight: weight()}
+		for range rng.IntN(12) {
+			c.Fields = append(c.Fields, matching.FieldComparison{Field: trickyString(rng, 2), Level: trickyString(rng, 2), Weight: weight()})
+		}
+		cases = append(cases, c)
+	}
+	for _, c := range cases {
+		got, err := explanationJSON(c)
+		if c == nil {
+			if got.Valid || err != nil {
+				t.Fatalf("no explanation encoded as %s, %v", got.RawMessage, err)
+			}
+			continue
+		}
+		want, wantErr := json.Marshal(c)
+		if (err != nil) != (wantErr != nil) || (err == nil && !bytes.Equal(got.RawMessage, want)) || got.Valid != (err == nil) {
+			t.Fatalf("%+v encoded\n%s (%v)\nencoding/json gives\n%s (%v)", c, got.RawMessage, err, want, wantErr)
+		}
+	}
+}
+
+// TestSealedGoldenIsCanonical: a golden record is stored in one form whatever the order its map
+// yields its fields in (records by ID, groups by record and rule, fields by name) and reads back
+// as it was, for a person's fields taken in name order and for any other field names alike.
+func TestSealedGoldenIsCanonical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	c := codec{nik: registry.EphemeralNIKCipher()}
+	since := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	for range 2000 {
+		g := registry.GoldenRecord{Fields: map[string]registry.GoldenValue{}, Rules: "dukcapil"}
+		names := registry.PersonFields
+		if rng.IntN(4) == 0 {
+			names = append(slices.Clone(names), "zz_other", "aa_other")
+		}
+		for _, name := range names {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			id := int64(1 + rng.IntN(3))
+			g.Fields[name] = registry.GoldenValue{Value: "v" + name, Source: fmt.Sprint("s", id), LocalID: fmt.Sprint("L", id),
+				RecordID: id, Rule: []string{"trust:dukcapil", "most_recent"}[rng.IntN(2)], Since: since.Add(time.Duration(id) * time.Hour)}
+		}
+		b, err := c.sealGolden(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st storedGolden
+		if err := json.Unmarshal(b, &st); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.IsSortedFunc(st.Records, func(a, b goldenSource) int { return cmp.Compare(a.RecordID, b.RecordID) }) {
+			t.Fatalf("records out of order: %s", b)
+		}
+		for i, grp := range st.Groups {
+			if i > 0 && cmp.Or(cmp.Compare(st.Groups[i-1].From, grp.From), strings.Compare(st.Groups[i-1].Rule, grp.Rule)) >= 0 {
+				t.Fatalf("groups out of order: %s", b)
+			}
+			if !slices.IsSortedFunc(grp.Fields, func(a, b goldenField) int { return strings.Compare(a.Name, b.Name) }) {
+				t.Fatalf("fields out of order: %s", b)
+			}
+		}
+		var back registry.GoldenRecord
+		if err := c.openGolden(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if !maps.EqualFunc(back.Fields, g.Fields, func(a, b registry.GoldenValue) bool {
+			return a.Since.Equal(b.Since) && a.Value == b.Value && a.Source == b.Source && a.LocalID == b.LocalID && a.RecordID == b.RecordID && a.Rule == b.Rule
+		}) || back.Rules != g.Rules {
+			t.Fatalf("sealed %v, read back %v", g.Fields, back.Fields)
+		}
 	}
 }

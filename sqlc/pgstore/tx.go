@@ -121,13 +121,9 @@ func decodeExplanation(raw pqtype.NullRawMessage, l *registry.Link) error {
 }
 
 func (t *tx) InsertLink(ctx context.Context, l registry.Link) error {
-	var expl pqtype.NullRawMessage
-	if l.Explanation != nil {
-		b, err := json.Marshal(l.Explanation)
-		if err != nil {
-			return err
-		}
-		expl = pqtype.NullRawMessage{RawMessage: b, Valid: true}
+	expl, err := explanationJSON(l.Explanation)
+	if err != nil {
+		return err
 	}
 	return mapErr(t.q.LinkInsert(ctx, dbsqlc.LinkInsertParams{
 		RecordID: l.RecordID, CitizenID: l.CitizenID, Kind: string(l.Kind), Score: l.Score,

@@ -35,10 +35,18 @@ SELECT EXISTS (SELECT 1 FROM source_records WHERE source = sqlc.arg(source)) AS 
 -- Whether any of the given records is of a source.
 SELECT EXISTS (SELECT 1 FROM source_records WHERE id = ANY (sqlc.arg(ids)::bigint[]) AND source = sqlc.arg(source)) AS holds;
 
--- name: BulkRecordsAfter :many
--- The records above a record ID, lowest first: what a loader whose index holds the whole registry
--- has not met yet (the records it wrote itself, and any another writer added meanwhile).
-SELECT id FROM source_records WHERE id > sqlc.arg(after)::bigint ORDER BY id LIMIT sqlc.arg(lim);
+-- name: BulkRecordsBetween :many
+-- The records strictly inside the given gaps of IDs, lowest first: what a loader whose index holds
+-- the whole registry has not met yet, any another writer added meanwhile, looked for around the
+-- loader's own records (a range scan per gap, where reading past its own had cost a fortieth of
+-- the database's work in a load).
+SELECT r.id
+FROM (SELECT unnest(sqlc.arg(gap_from)::bigint[]) AS lo, unnest(sqlc.arg(gap_to)::bigint[]) AS hi) g
+CROSS JOIN LATERAL (
+    SELECT s.id FROM source_records s WHERE s.id > g.lo AND s.id < g.hi ORDER BY s.id LIMIT sqlc.arg(lim)
+) r
+ORDER BY r.id
+LIMIT sqlc.arg(lim);
 
 -- name: BulkIndexRecords :many
 -- The first records above a record ID as a loader's index holds them: blocking keys, and the
