@@ -445,6 +445,9 @@ type bulkTx struct {
 	q     *dbsqlc.Queries
 	dbNow time.Time // the transaction's now()
 	now   time.Time // the time its rows carry
+	// sealedNIKs are the NIKs of the records the chunk inserted, plain -> sealed, for its
+	// golden records (written after them) to reuse.
+	sealedNIKs map[string]string
 }
 
 func (t *bulkTx) Now() time.Time { return t.dbNow }
@@ -511,14 +514,17 @@ func (t *bulkTx) Goldens(ctx context.Context, citizens []uuid.UUID) (map[uuid.UU
 }
 
 // recordJSON is a record's JSON columns.
-type recordJSON struct{ raw, norm, issues []byte }
+type recordJSON struct {
+	raw, norm, issues []byte
+	nik               string // the raw NIK, sealed
+}
 
 func (t *bulkTx) encodeRecords(recs []registry.SourceRecord) ([]recordJSON, error) {
 	out := make([]recordJSON, len(recs))
 	err := parallel(len(recs), func(i int) error {
 		r := &recs[i]
 		var err error
-		if out[i].raw, out[i].norm, err = t.sealRecord(r.Raw, r.Normalized); err != nil {
+		if out[i].raw, out[i].norm, out[i].nik, err = t.sealRecord(r.Raw, r.Normalized); err != nil {
 			return err
 		}
 		out[i].issues = []byte("[]")
@@ -539,7 +545,13 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 		return err
 	}
 	rows := make([]dbsqlc.BulkRecordsInsertParams, len(recs))
+	if t.sealedNIKs == nil {
+		t.sealedNIKs = make(map[string]string, len(recs))
+	}
 	for i, r := range recs {
+		if r.Raw.NIK != "" {
+			t.sealedNIKs[r.Raw.NIK] = enc[i].nik
+		}
 		rows[i] = dbsqlc.BulkRecordsInsertParams{
 			ID: r.ID, Source: r.Source, LocalID: r.LocalID, Version: int32(r.Version), ContentHash: r.ContentHash,
 			Raw: enc[i].raw, Normalized: enc[i].norm, Issues: enc[i].issues, Outcome: string(r.Outcome), Score: r.Score,
@@ -658,7 +670,7 @@ func (t *bulkTx) goldenJSON(gs []registry.GoldenRecord) ([][]byte, error) {
 	out := make([][]byte, len(gs))
 	err := parallel(len(gs), func(i int) error {
 		var err error
-		out[i], err = t.sealGolden(gs[i])
+		out[i], err = t.sealGolden(gs[i], t.sealedNIKs)
 		return err
 	})
 	return out, err

@@ -4,7 +4,7 @@ import "github.com/bangsa/registry/registry"
 
 // EncodeGolden and DecodeGolden expose the stored form of golden records to the migration tests.
 func EncodeGolden(nik *registry.NIKCipher, fields map[string]registry.GoldenValue) ([]byte, error) {
-	return codec{nik: nik}.sealGolden(registry.GoldenRecord{Fields: fields})
+	return codec{nik: nik}.sealGolden(registry.GoldenRecord{Fields: fields}, nil)
 }
 
 func DecodeGolden(nik *registry.NIKCipher, b []byte) (map[string]registry.GoldenValue, error) {

@@ -60,18 +60,19 @@ func intDigests(xs []int64) []matching.Digest {
 	return out
 }
 
-// sealRecord encodes a record's raw and normalised forms with their NIKs sealed.
-func (c codec) sealRecord(raw registry.Person, norm matching.Normalized) (rawJSON, normJSON []byte, err error) {
+// sealRecord encodes a record's raw and normalised forms with their NIKs sealed, and returns
+// the raw NIK's sealed form.
+func (c codec) sealRecord(raw registry.Person, norm matching.Normalized) (rawJSON, normJSON []byte, sealedNIK string, err error) {
 	plain := raw.NIK
 	if raw.NIK, err = c.nik.Seal(raw.NIK); err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if norm.NIK == plain {
 		norm.NIK = raw.NIK // sealing is deterministic, and a NIK is usually received clean
 	} else if norm.NIK, err = c.nik.Seal(norm.NIK); err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return raw.AppendJSON(make([]byte, 0, 384)), appendNormalizedJSON(make([]byte, 0, 384), &norm), nil
+	return raw.AppendJSON(make([]byte, 0, 384)), appendNormalizedJSON(make([]byte, 0, 384), &norm), raw.NIK, nil
 }
 
 // appendNormalizedJSON appends json.Marshal of a record's normalised form, byte for byte
@@ -234,7 +235,10 @@ func (fs *goldenFields) UnmarshalJSON(b []byte) error {
 // sealGolden encodes a golden record's fields and rules with the NIK sealed. The encoding depends
 // only on them (records in ID order, groups by record and rule, fields by name), so an unchanged
 // golden record encodes the same.
-func (c codec) sealGolden(g registry.GoldenRecord) ([]byte, error) {
+// sealGolden encodes a golden record with its NIK sealed. Sealed holds NIKs sealed already
+// (plain -> sealed; may be nil): sealing is deterministic, and a load's golden records nearly
+// always hold a NIK its records just sealed.
+func (c codec) sealGolden(g registry.GoldenRecord, sealed map[string]string) ([]byte, error) {
 	type entry struct {
 		goldenField
 		rule string
@@ -245,11 +249,14 @@ func (c codec) sealGolden(g registry.GoldenRecord) ([]byte, error) {
 	st := storedGolden{Records: []goldenSource{}, Groups: []goldenGroup{}, Rules: g.Rules}
 	add := func(name string, v registry.GoldenValue) error {
 		if name == "nik" {
-			sealed, err := c.nik.Seal(v.Value)
-			if err != nil {
-				return err
+			s, ok := sealed[v.Value]
+			if !ok {
+				var err error
+				if s, err = c.nik.Seal(v.Value); err != nil {
+					return err
+				}
 			}
-			v.Value = sealed
+			v.Value = s
 		}
 		entries = append(entries, entry{goldenField{name, v.Value}, v.Rule, v.RecordID, 0})
 		if !slices.ContainsFunc(st.Records, func(s goldenSource) bool { return s.RecordID == v.RecordID }) {

@@ -289,7 +289,7 @@ func BenchmarkSealGolden(b *testing.B) {
 	c := codec{nik: registry.EphemeralNIKCipher()}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.sealGolden(g); err != nil {
+		if _, err := c.sealGolden(g, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -415,9 +415,15 @@ func TestSealedGoldenIsCanonical(t *testing.T) {
 			g.Fields[name] = registry.GoldenValue{Value: "v" + name, Source: fmt.Sprint("s", id), LocalID: fmt.Sprint("L", id),
 				RecordID: id, Rule: []string{"trust:dukcapil", "most_recent"}[rng.IntN(2)], Since: since.Add(time.Duration(id) * time.Hour)}
 		}
-		b, err := c.sealGolden(g)
+		b, err := c.sealGolden(g, nil)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if nik, ok := g.Fields["nik"]; ok { // NIKs sealed beforehand are taken as they are
+			sealed, _ := c.nik.Seal(nik.Value)
+			if again, err := c.sealGolden(g, map[string]string{nik.Value: sealed}); err != nil || !bytes.Equal(again, b) {
+				t.Fatalf("sealed with the NIK sealed beforehand:\n%s (%v)\nwithout:\n%s", again, err, b)
+			}
 		}
 		var st storedGolden
 		if err := json.Unmarshal(b, &st); err != nil {

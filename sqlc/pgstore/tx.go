@@ -39,7 +39,7 @@ func (t *tx) RecordByKey(ctx context.Context, source, localID string) (registry.
 }
 
 func (t *tx) SaveRecord(ctx context.Context, rec *registry.SourceRecord) error {
-	raw, norm, err := t.sealRecord(rec.Raw, rec.Normalized)
+	raw, norm, _, err := t.sealRecord(rec.Raw, rec.Normalized)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (t *tx) Golden(ctx context.Context, citizen uuid.UUID) (registry.GoldenReco
 }
 
 func (t *tx) SaveGolden(ctx context.Context, g registry.GoldenRecord) (bool, error) {
-	b, err := t.sealGolden(g)
+	b, err := t.sealGolden(g, nil)
 	if err != nil {
 		return false, err
 	}
