@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"runtime/metrics"
 	"slices"
@@ -802,7 +803,7 @@ func (p *chunkPlan) scoreAll() {
 	next := make(chan int, len(l.scratches)*2)
 	var wg sync.WaitGroup
 	for _, s := range l.scratches {
-		s.grow(len(l.idx.known), len(p.work))
+		s.grow(len(p.work))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -832,35 +833,51 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	// their identities, then Below).
 	bounds, threshold := l.bounds, l.model.ReviewWeight()-1e-6
 	ruledOut := 0
+	// The registry's records first: each once, gathered in a set of the row's own (marks in an
+	// array over every known record missed the cache at each posting), their sketches then read
+	// in a loop of independent reads, which the processor overlaps, before any is looked at.
+	s.slots.reset()
+	s.usable = s.usable[:0]
 	for _, ref := range r.keyRefs {
 		ck := &p.keys[ref]
-		e, adds := ck.entry, ck.adds
-		if e.truncated || int(e.count)-countUpTo(ck.rems, i)+countUpTo(adds, i) > ck.limit {
+		e := ck.entry
+		usable := !e.truncated && int(e.count)-countUpTo(ck.rems, i)+countUpTo(ck.adds, i) <= ck.limit
+		s.usable = append(s.usable, usable)
+		if !usable {
 			continue // too unselective at this row: the submit path skips it too
 		}
 		for _, slot := range idx.postings(e, &one) {
-			if s.seenKnown[slot] == s.row {
-				continue
-			}
-			s.seenKnown[slot] = s.row
-			if sk := &idx.sketches[slot]; bounds.RuledOut(&r.sketch, sk, threshold) || bounds.Below(&r.sketch, sk, threshold) {
-				ruledOut++
-				continue
-			}
-			k := &idx.known[slot]
-			if !k.read() {
-				continue // no active link: the submit path's search does not see it either
-			}
-			// The registry's version of a record this chunk updates is a candidate only before
-			// the update's row.
-			if len(p.updated) > 0 {
-				if pos, ok := p.updated[k.id]; ok && pos <= i {
-					continue
-				}
-			}
-			cands = append(cands, candidate{norm: k.norm, id: k.id, pos: -1})
+			s.slots.add(slot)
 		}
-		for _, pos := range adds {
+	}
+	s.sketches = s.sketches[:0]
+	for _, slot := range s.slots.list {
+		s.sketches = append(s.sketches, idx.sketches[slot])
+	}
+	for j, slot := range s.slots.list {
+		if sk := &s.sketches[j]; bounds.RuledOut(&r.sketch, sk, threshold) || bounds.Below(&r.sketch, sk, threshold) {
+			ruledOut++
+			continue
+		}
+		k := &idx.known[slot]
+		if !k.read() {
+			continue // no active link: the submit path's search does not see it either
+		}
+		// The registry's version of a record this chunk updates is a candidate only before the
+		// update's row.
+		if len(p.updated) > 0 {
+			if pos, ok := p.updated[k.id]; ok && pos <= i {
+				continue
+			}
+		}
+		cands = append(cands, candidate{norm: k.norm, id: k.id, pos: -1})
+	}
+	// Then the chunk's rows before this one.
+	for j, ref := range r.keyRefs {
+		if !s.usable[j] {
+			continue
+		}
+		for _, pos := range p.keys[ref].adds {
 			if pos >= i {
 				break
 			}
@@ -923,22 +940,24 @@ type candidate struct {
 
 // scratch is a scoring worker's reusable memory.
 type scratch struct {
-	// seenKnown and seenRow mark the candidates met for the row being scored (the row's
-	// number, counted by the worker from 1), by position in the index and in the chunk.
-	row                uint32
-	seenKnown, seenRow []uint32
-	cands              []candidate
-	norm               matching.Normalized // the candidate being scored, unpacked from the index
-	words              []string
-	touch              byte // what reading the candidates ahead read, kept so that it is done
+	// slots are the registry's records met for the row being scored, by position in the index;
+	// sketches theirs, read ahead.
+	slots    slotSet
+	sketches []matching.Sketch
+	usable   []bool // whether each of the row's keys is usable at its turn
+	// seenRow marks the chunk's rows met for the row being scored (the row's number, counted by
+	// the worker from 1), by position in the chunk.
+	row     uint32
+	seenRow []uint32
+	cands   []candidate
+	norm    matching.Normalized // the candidate being scored, unpacked from the index
+	words   []string
+	touch   byte // what reading the candidates ahead read, kept so that it is done
 }
 
-// grow makes room for marks on known records and chunk rows. The marks of earlier chunks
-// stay: they are of rows before the current one.
-func (s *scratch) grow(known, rows int) {
-	if n := known - len(s.seenKnown); n > 0 {
-		s.seenKnown = append(s.seenKnown, make([]uint32, n)...)
-	}
+// grow makes room for marks on chunk rows. The marks of earlier chunks stay: they are of rows
+// before the current one.
+func (s *scratch) grow(rows int) {
 	if n := rows - len(s.seenRow); n > 0 {
 		s.seenRow = append(s.seenRow, make([]uint32, n)...)
 	}
@@ -947,11 +966,61 @@ func (s *scratch) grow(known, rows int) {
 // nextRow starts marking the candidates of another row.
 func (s *scratch) nextRow() {
 	if s.row == math.MaxUint32 {
-		clear(s.seenKnown)
 		clear(s.seenRow)
 		s.row = 0
 	}
 	s.row++
+}
+
+// slotSet is a set of positions in the index, listed in the order they were added: one row's
+// candidates among the registry's records. Its open-addressed table is small enough to stay in
+// the processor's cache, and stamped with a generation, so that a new row clears nothing.
+type slotSet struct {
+	list  []int32
+	table []slotEntry // a power of two long, at least twice the list
+	shift uint32      // 32 - log2(len(table)): a slot's place is the top bits of its hash
+	gen   uint32
+}
+
+type slotEntry struct {
+	gen  uint32
+	slot int32
+}
+
+func (s *slotSet) reset() {
+	s.list = s.list[:0]
+	if s.gen++; s.gen == 0 || len(s.table) == 0 {
+		s.resize(max(len(s.table), 1024))
+	}
+}
+
+// resize makes the table n long (a power of two) and adds the listed slots again.
+func (s *slotSet) resize(n int) {
+	s.table, s.shift, s.gen = make([]slotEntry, n), uint32(32-bits.TrailingZeros(uint(n))), 1
+	list := slices.Clone(s.list)
+	s.list = s.list[:0]
+	for _, slot := range list {
+		s.add(slot)
+	}
+}
+
+// add adds slot, unless it is in the set.
+func (s *slotSet) add(slot int32) {
+	if 2*(len(s.list)+1) > len(s.table) {
+		s.resize(2 * len(s.table))
+	}
+	mask := uint32(len(s.table) - 1)
+	for i := (uint32(slot) * 0x9E3779B1) >> s.shift; ; i = (i + 1) & mask {
+		e := &s.table[i]
+		if e.gen != s.gen {
+			*e = slotEntry{s.gen, slot}
+			s.list = append(s.list, slot)
+			return
+		}
+		if e.slot == slot {
+			return
+		}
+	}
 }
 
 // plannedMerge is an automatic merge a row decided: retired joins survivor.
@@ -1577,7 +1646,7 @@ func (p *chunkPlan) readGoldenInputs(ctx context.Context, tx BulkTx, now time.Ti
 			g, ok := stored[c]
 			changed := false
 			if ok {
-				g, changed, ok = p.l.s.surv.Extend(g, added[c])
+				g, changed, ok = p.l.s.surv.extend(g, added[c], p.l.s.rules)
 			}
 			switch {
 			case !ok:
@@ -1656,7 +1725,7 @@ func (p *chunkPlan) goldens(now time.Time, fresh bool, want func(uuid.UUID) bool
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	gs := make([]GoldenRecord, len(ids))
-	parallelFor(len(ids), func(i int) { gs[i] = p.l.s.surv.BuildGolden(ids[i], members[ids[i]]) })
+	parallelFor(len(ids), func(i int) { gs[i] = p.l.s.surv.buildGolden(ids[i], members[ids[i]], p.l.s.rules) })
 	if fresh {
 		return gs
 	}

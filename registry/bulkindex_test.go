@@ -3,6 +3,8 @@ package registry
 import (
 	"errors"
 	"io"
+	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"slices"
@@ -173,5 +175,38 @@ func BenchmarkBulkIndexMemory(b *testing.B) {
 		b.ReportMetric(float64(idx.bytes)/float64(len(norms)), "estimate-B/record")
 		b.ReportMetric(float64(len(idx.keys))/float64(len(norms)), "keys/record")
 		runtime.KeepAlive(idx)
+	}
+}
+
+// TestSlotSetHoldsEachSlotOnce: a row's set of candidates lists each slot once, in the order
+// first added, over rows of any size and across the generation counter's wrap.
+func TestSlotSetHoldsEachSlotOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	var s slotSet
+	for row := range 3000 {
+		if row == 1500 {
+			s.gen = math.MaxUint32 - 1 // the next rows wrap it
+		}
+		s.reset()
+		n := rng.IntN(40)
+		if row%100 == 0 {
+			n = rng.IntN(5000)
+		}
+		var want []int32
+		seen := map[int32]bool{}
+		for range n {
+			slot := rng.Int32N(int32(1 + n/2))
+			if row%7 == 0 {
+				slot *= 1024 // slots alike in their low bits
+			}
+			s.add(slot)
+			if !seen[slot] {
+				seen[slot] = true
+				want = append(want, slot)
+			}
+		}
+		if !slices.Equal(s.list, want) {
+			t.Fatalf("row %d: set lists %d slots, want %d (%v...)", row, len(s.list), len(want), want[:min(len(want), 5)])
+		}
 	}
 }

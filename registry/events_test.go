@@ -67,3 +67,16 @@ func TestValidateLocalIDIsItsPattern(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGoldenChangedData names the fields of a citizen's golden record of eleven fields, as a
+// load does for every citizen it creates or changes.
+func BenchmarkGoldenChangedData(b *testing.B) {
+	g := GoldenRecord{Fields: map[string]GoldenValue{}}
+	for _, f := range PersonFields[:11] {
+		g.Fields[f] = GoldenValue{Value: "value of " + f}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		goldenChangedData(g)
+	}
+}

@@ -24,6 +24,7 @@ type Service struct {
 	store  Store
 	model  atomic.Pointer[matching.Model]
 	surv   Survivorship
+	rules  string // surv.String(), which every golden record built or extended carries
 	now    func() time.Time
 	log    *slog.Logger
 	maxCan int
@@ -48,6 +49,7 @@ func NewService(store Store, opts Options) *Service {
 	if opts.Survivorship != nil {
 		s.surv = *opts.Survivorship
 	}
+	s.rules = s.surv.String()
 	if opts.Clock != nil {
 		s.now = opts.Clock
 	}
@@ -513,7 +515,7 @@ func (w *work) refreshGolden(ctx context.Context, citizen uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	g := w.s.surv.BuildGolden(citizen, recs)
+	g := w.s.surv.buildGolden(citizen, recs, w.s.rules)
 	changed, err := w.tx.SaveGolden(ctx, g)
 	if err != nil {
 		return err
