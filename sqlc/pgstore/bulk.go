@@ -567,14 +567,21 @@ func (t *bulkTx) InsertRecords(ctx context.Context, recs []registry.SourceRecord
 // insertKeys writes the records' blocking keys to the key index, in the index's order: sorted
 // rows insert into its B-tree in order, touching far fewer pages.
 func (t *bulkTx) insertKeys(ctx context.Context, recs []registry.SourceRecord, keys [][]matching.Digest) error {
-	var rows []dbsqlc.BulkKeysInsertParams
+	n := 0
+	for _, ks := range keys {
+		n += len(ks)
+	}
+	rows := make([]dbsqlc.BulkKeysInsertParams, 0, n)
 	for i, r := range recs {
 		for _, k := range keys[i] {
 			rows = append(rows, dbsqlc.BulkKeysInsertParams{Key: int64(k), RecordID: r.ID})
 		}
 	}
 	slices.SortFunc(rows, func(a, b dbsqlc.BulkKeysInsertParams) int {
-		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.RecordID, b.RecordID))
+		if a.Key != b.Key { // nearly always: the record only breaks ties
+			return cmp.Compare(a.Key, b.Key)
+		}
+		return cmp.Compare(a.RecordID, b.RecordID)
 	})
 	_, err := t.q.BulkKeysInsert(ctx, rows)
 	return err
