@@ -806,3 +806,29 @@ func TestUploadJobsResume(t *testing.T) {
 		t.Fatalf("another source read the job: %v", err)
 	}
 }
+
+// TestSealIDsStoredUncompressed: a chunk's seal stores its event IDs as they are (migration 20),
+// not through pglz, whose compression of a bulk load's consecutive IDs cost more than it saved;
+// the chain still verifies.
+func TestSealIDsStoredUncompressed(t *testing.T) {
+	t.Parallel()
+	path, _, _ := civilRegistrySample(t, 200)
+	f := newFixture(t)
+	bulkLoad(t, f, "dukcapil", path, 200) // one chunk: some 600 events, IDs past the toast threshold
+	var n int
+	var compression *string
+	err := f.pool.QueryRow(context.Background(), `SELECT cardinality(ids), pg_column_compression(ids) FROM audit_seals
+		WHERE chain = $1 ORDER BY upto DESC LIMIT 1`, registry.ChainEvents).Scan(&n, &compression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 300 {
+		t.Fatalf("the chunk's seal holds %d events: too few for its IDs to be toasted", n)
+	}
+	if compression != nil {
+		t.Fatalf("a seal's %d event IDs stored compressed (%s)", n, *compression)
+	}
+	if problems, err := f.svc.VerifyAudit(context.Background(), nil); err != nil || len(problems) != 0 {
+		t.Fatalf("audit verification: %v, %v", problems, err)
+	}
+}
