@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"iter"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -213,3 +215,30 @@ func displayValue(r SourceRecord, field string) string {
 	}
 	return r.Raw.Field(field)
 }
+
+// ByName yields g's fields in name order: a person's fields, then any other (the registry writes
+// none) in name order after them. Looked up one by one, a person's fields come out sorted with
+// no sort, where ranging over the map would need one for every golden record a load writes.
+func (g GoldenRecord) ByName() iter.Seq2[string, GoldenValue] {
+	return func(yield func(string, GoldenValue) bool) {
+		n := 0
+		for _, name := range personFieldsByName {
+			if v, ok := g.Fields[name]; ok {
+				n++
+				if !yield(name, v) {
+					return
+				}
+			}
+		}
+		if n == len(g.Fields) {
+			return
+		}
+		for _, name := range slices.Sorted(maps.Keys(g.Fields)) {
+			if !slices.Contains(PersonFields, name) && !yield(name, g.Fields[name]) {
+				return
+			}
+		}
+	}
+}
+
+var personFieldsByName = slices.Sorted(slices.Values(PersonFields))

@@ -3,7 +3,6 @@ package registry
 import (
 	"crypto/sha256"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,10 +36,6 @@ var PersonFields = []string{
 	"nik", "full_name", "given_name", "family_name", "sex", "birth_date", "birth_place",
 	"address", "village", "district", "city", "province", "postcode", "phone", "email",
 }
-
-// PersonFieldsByName lists the same fields in name order, the order a golden record's fields are
-// stored and named in.
-var PersonFieldsByName = slices.Sorted(slices.Values(PersonFields))
 
 // MaxFieldLen caps every person field, in bytes: generous for Indonesian names and addresses,
 // small enough that a field cannot be used to store a document.

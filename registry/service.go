@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -428,13 +427,11 @@ type goldenChanged struct {
 
 func goldenChangedData(g GoldenRecord) goldenChanged {
 	fields := make([]string, 0, len(g.Fields))
-	for _, f := range PersonFieldsByName { // a golden record's fields are a person's
-		if _, ok := g.Fields[f]; ok {
-			fields = append(fields, f)
-		}
+	for name := range g.ByName() {
+		fields = append(fields, name)
 	}
-	if len(fields) != len(g.Fields) {
-		fields = slices.Sorted(maps.Keys(g.Fields))
+	if !slices.IsSorted(fields) { // fields other than a person's
+		slices.Sort(fields)
 	}
 	return goldenChanged{Fields: fields}
 }

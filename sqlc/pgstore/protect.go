@@ -264,21 +264,11 @@ func (c codec) sealGolden(g registry.GoldenRecord, sealed map[string]string) ([]
 		}
 		return nil
 	}
-	// A golden record's fields are a person's, and taken in name order they are nearly always
-	// in the order they are stored in, with nothing left to sort.
-	for _, name := range registry.PersonFieldsByName {
-		if v, ok := g.Fields[name]; ok {
-			if err := add(name, v); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if len(entries) != len(g.Fields) {
-		entries, st.Records = entries[:0], st.Records[:0]
-		for name, v := range g.Fields {
-			if err := add(name, v); err != nil {
-				return nil, err
-			}
+	// Taken in name order, a golden record's fields are nearly always in the order they are
+	// stored in, with nothing left to sort below.
+	for name, v := range g.ByName() {
+		if err := add(name, v); err != nil {
+			return nil, err
 		}
 	}
 	slices.SortFunc(st.Records, func(a, b goldenSource) int { return cmp.Compare(a.RecordID, b.RecordID) })
