@@ -190,7 +190,7 @@ func (l *bulkLoader) push(ctx context.Context, ch *rawChunk) ([]committedChunk, 
 					// Over its memory budget, the index starts again from the database, which must
 					// then hold everything decided so far.
 					l.s.log.Info("bulk load index over its memory budget: rebuilding it from the database",
-						"load_id", l.job, "records", len(l.idx.known), "keys", len(l.idx.keys), "index_mib", l.idx.bytes>>20, "heap_live_mib", heapLiveMiB())
+						"load_id", l.job, "records", l.idx.known.len(), "keys", len(l.idx.keys), "index_mib", l.idx.bytes>>20, "heap_live_mib", heapLiveMiB())
 					if err := l.settleAll(ctx, &done); err != nil && !errors.Is(err, errRedo) {
 						l.drain()
 						return done, err
@@ -621,7 +621,7 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			continue // no row holds it, or over the cap at every row of this chunk
 		}
 		for _, s := range idx.postings(e, &one) {
-			if k := &idx.known[s]; !k.read() {
+			if k := idx.known.at(s); !k.read() {
 				missing[k.id] = true
 			}
 		}
@@ -636,7 +636,7 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 			return fmt.Errorf("read candidate records: %w", err)
 		}
 		for i := range recs {
-			idx.learn(recs[i].ID, &recs[i].Normalized, recs[i].CitizenID)
+			idx.learn(idx.slot(recs[i].ID), &recs[i].Normalized, recs[i].CitizenID)
 		}
 	}
 	return nil
@@ -699,17 +699,18 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 		recs := pg.recs
 		for i := range recs {
 			r := &recs[i]
+			s := idx.slot(r.ID)
 			if r.CitizenID != uuid.Nil {
-				idx.learn(r.ID, &r.Normalized, r.CitizenID)
+				idx.learn(s, &r.Normalized, r.CitizenID)
 			}
 			for _, k := range r.Keys {
-				idx.addPosting(k, r.ID, l.keyLimit(k))
+				idx.addPosting(k, s, l.keyLimit(k))
 			}
 			idx.seen = r.ID
 		}
 		if idx.full(budget) {
 			l.s.log.Info("bulk load index: the registry is larger than it seemed; reading its keys as chunks need them",
-				"load_id", l.job, "records", len(idx.known), "index_mib", idx.bytes>>20)
+				"load_id", l.job, "records", idx.known.len(), "index_mib", idx.bytes>>20)
 			l.idx = newBulkIndex()
 			return nil
 		}
@@ -719,7 +720,7 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 		return fmt.Errorf("read the registry's records: %w", err)
 	}
 	idx.whole, idx.sourceNew = true, !has
-	l.s.log.Debug("bulk load index holds the whole registry", "load_id", l.job, "records", len(idx.known),
+	l.s.log.Debug("bulk load index holds the whole registry", "load_id", l.job, "records", idx.known.len(),
 		"keys", len(idx.keys), "index_mib", idx.bytes>>20, "ms", time.Since(t0).Milliseconds())
 	return nil
 }
@@ -769,12 +770,13 @@ func (l *bulkLoader) meetOthers(ctx context.Context) error {
 		return fmt.Errorf("read new records: %w", err)
 	}
 	for _, id := range others {
+		s := idx.slot(id)
 		for _, k := range keys[id] {
-			idx.addPosting(k, id, l.keyLimit(k))
+			idx.addPosting(k, s, l.keyLimit(k))
 		}
 	}
 	for i := range recs {
-		idx.learn(recs[i].ID, &recs[i].Normalized, recs[i].CitizenID)
+		idx.learn(idx.slot(recs[i].ID), &recs[i].Normalized, recs[i].CitizenID)
 	}
 	l.s.log.Debug("bulk load met records written beside it", "load_id", l.job, "records", len(others))
 	return nil
@@ -852,14 +854,14 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 	}
 	s.sketches = s.sketches[:0]
 	for _, slot := range s.slots.list {
-		s.sketches = append(s.sketches, idx.sketches[slot])
+		s.sketches = append(s.sketches, *idx.sketches.at(slot))
 	}
 	for j, slot := range s.slots.list {
 		if sk := &s.sketches[j]; bounds.RuledOut(&r.sketch, sk, threshold) || bounds.Below(&r.sketch, sk, threshold) {
 			ruledOut++
 			continue
 		}
-		k := &idx.known[slot]
+		k := idx.known.at(slot)
 		if !k.read() {
 			continue // no active link: the submit path's search does not see it either
 		}
@@ -1746,10 +1748,11 @@ func (p *chunkPlan) apply() {
 	}
 	for i := range p.work {
 		r := &p.work[i]
-		idx.learn(r.id, &r.norm, p.citizen[i])
+		s := idx.slot(r.id)
+		idx.learn(s, &r.norm, p.citizen[i])
 		for _, ref := range r.keyRefs {
 			ck := &p.keys[ref]
-			idx.addPosting(ck.key, r.id, ck.limit)
+			idx.addPosting(ck.key, s, ck.limit)
 		}
 	}
 	for retired, survivor := range p.merged {

@@ -17,14 +17,15 @@ import (
 // postings are positions in known (a candidate is found without a map lookup), held in its entry
 // while there is one; records are packed (matching.Packed) in one slice. The maps hold no
 // pointers and are never traced; what is traced is one string a record and one slice a key
-// held by several records.
+// held by several records. Records are kept in pages, so that the index grows without copying
+// what it holds (at millions of records, slices doubling spent seconds moving them).
 type bulkIndex struct {
 	keys  map[matching.Digest]keyEntry
 	lists [][]int32 // postings of keys held by more than one record; lists[0] is never used
 
 	slots    map[int64]int32         // record ID -> its position in known
-	known    []knownRecord           // every record a posting names, read from the database or not yet
-	sketches []matching.Sketch       // known[i]'s sketch, apart: the scoring workers read it first
+	known    pages[knownRecord]      // every record a posting names, read from the database or not yet
+	sketches pages[matching.Sketch]  // known's sketches, apart: the scoring workers read them first
 	merged   map[uuid.UUID]uuid.UUID // citizens the load merged into others (see bridge) -> survivor
 
 	bytes int64 // an estimate of the memory held, for the budget
@@ -140,19 +141,16 @@ func (idx *bulkIndex) slot(id int64) int32 {
 	if s, ok := idx.slots[id]; ok {
 		return s
 	}
-	s := int32(len(idx.known))
+	s := idx.known.push(knownRecord{id: id})
+	idx.sketches.push(matching.Sketch{})
 	idx.slots[id] = s
-	idx.known = append(idx.known, knownRecord{id: id})
-	idx.sketches = append(idx.sketches, matching.Sketch{})
 	idx.bytes += recordBytes
 	return s
 }
 
-// addPosting records that record id now holds the key of digest h, which the index has. A key far
-// over its limit keeps its count only: an update that brings it back under makes prepare read it
-// again.
-func (idx *bulkIndex) addPosting(h matching.Digest, id int64, limit int) {
-	s := idx.slot(id)
+// addPosting records that the record at slot s now holds the key of digest h. A key far over its
+// limit keeps its count only: an update that brings it back under makes prepare read it again.
+func (idx *bulkIndex) addPosting(h matching.Digest, s int32, limit int) {
 	e, ok := idx.keys[h]
 	if !ok {
 		idx.bytes += keyBytes
@@ -199,20 +197,20 @@ func (idx *bulkIndex) removePosting(h matching.Digest, id int64) {
 
 // record is what the index read of record id.
 func (idx *bulkIndex) record(id int64) (knownRecord, bool) {
-	if s, ok := idx.slots[id]; ok && idx.known[s].read() {
-		return idx.known[s], true
+	if s, ok := idx.slots[id]; ok && idx.known.at(s).read() {
+		return *idx.known.at(s), true
 	}
 	return knownRecord{}, false
 }
 
-// learn records record id's normalised form and citizen, replacing what the index knew of it.
-func (idx *bulkIndex) learn(id int64, norm *matching.Normalized, citizen uuid.UUID) {
-	s := idx.slot(id)
-	k := &idx.known[s]
+// learn records the normalised form and citizen of the record at slot s, replacing what the index
+// knew of it.
+func (idx *bulkIndex) learn(s int32, norm *matching.Normalized, citizen uuid.UUID) {
+	k := idx.known.at(s)
 	packed := norm.Pack()
 	idx.bytes += int64(len(packed) - len(k.norm))
 	k.norm, k.citizen = packed, citizen
-	idx.sketches[s] = norm.Sketch()
+	*idx.sketches.at(s) = norm.Sketch()
 }
 
 // full reports whether the index outgrew its memory budget.
@@ -229,4 +227,28 @@ func (idx *bulkIndex) reserved(ids []int64) {
 			idx.own = append(idx.own, IDRange{id, id})
 		}
 	}
+}
+
+// pages is a slice grown a page at a time: what it holds never moves.
+type pages[T any] struct {
+	pages [][]T
+	n     int32
+}
+
+const pageBits = 16 // 65,536 elements a page
+
+func (p *pages[T]) len() int { return int(p.n) }
+
+// at is element i, which must be below len.
+func (p *pages[T]) at(i int32) *T { return &p.pages[i>>pageBits][i&(1<<pageBits-1)] }
+
+// push appends v and answers its position.
+func (p *pages[T]) push(v T) int32 {
+	i := p.n
+	if int(i>>pageBits) == len(p.pages) {
+		p.pages = append(p.pages, make([]T, 1<<pageBits))
+	}
+	p.pages[i>>pageBits][i&(1<<pageBits-1)] = v
+	p.n++
+	return i
 }

@@ -21,7 +21,7 @@ func postings(idx *bulkIndex, k string) ([]int64, keyEntry, bool) {
 	var one [1]int32
 	var ids []int64
 	for _, s := range idx.postings(e, &one) {
-		ids = append(ids, idx.known[s].id)
+		ids = append(ids, idx.known.at(s).id)
 	}
 	slices.Sort(ids)
 	return ids, e, ok
@@ -48,10 +48,10 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 	}
 	idx.setKey(matching.DigestOf("id:1"), nil, 0, false)
 	check("read from an empty registry", nil, 0, false)
-	idx.addPosting(matching.DigestOf("id:1"), 10, 5)
+	idx.addPosting(matching.DigestOf("id:1"), idx.slot(10), 5)
 	check("one record", []int64{10}, 1, false)
-	idx.addPosting(matching.DigestOf("id:1"), 11, 5)
-	idx.addPosting(matching.DigestOf("id:1"), 12, 5)
+	idx.addPosting(matching.DigestOf("id:1"), idx.slot(11), 5)
+	idx.addPosting(matching.DigestOf("id:1"), idx.slot(12), 5)
 	check("three records", []int64{10, 11, 12}, 3, false)
 	idx.removePosting(matching.DigestOf("id:1"), 11)
 	check("one removed", []int64{10, 12}, 2, false)
@@ -59,10 +59,10 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 	idx.removePosting(matching.DigestOf("id:1"), 12)
 	check("all removed", nil, 0, false)
 	for id := range int64(12) {
-		idx.addPosting(matching.DigestOf("id:1"), 100+id, 5)
+		idx.addPosting(matching.DigestOf("id:1"), idx.slot(100+id), 5)
 	}
 	check("at twice the limit and one", []int64{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111}, 12, false)
-	idx.addPosting(matching.DigestOf("id:1"), 200, 5)
+	idx.addPosting(matching.DigestOf("id:1"), idx.slot(200), 5)
 	check("past twice the limit and one", nil, 13, true)
 	idx.removePosting(matching.DigestOf("id:1"), 200)
 	check("a truncated key keeps counting", nil, 12, true)
@@ -81,31 +81,60 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 	}
 }
 
+// TestPagesHoldWhatIsPushed pushes across several pages and checks every element is where it was
+// put and stays there: the index hands out pointers into its pages while it grows.
+func TestPagesHoldWhatIsPushed(t *testing.T) {
+	t.Parallel()
+	var p pages[int64]
+	first := (*int64)(nil)
+	n := 3<<pageBits + 17
+	for i := range n {
+		if got := p.push(int64(i) * 3); got != int32(i) {
+			t.Fatalf("push %d answered position %d", i, got)
+		}
+		if i == 0 {
+			first = p.at(0)
+		}
+	}
+	if p.len() != n {
+		t.Fatalf("len = %d, want %d", p.len(), n)
+	}
+	for i := range n {
+		if got := *p.at(int32(i)); got != int64(i)*3 {
+			t.Fatalf("at(%d) = %d, want %d", i, got, i*3)
+		}
+	}
+	*p.at(1 << pageBits) = -1
+	if *p.at(1 << pageBits) != -1 || *p.at(1<<pageBits - 1) != (1<<pageBits-1)*3 || p.at(0) != first {
+		t.Fatal("an element moved or a write reached its neighbour")
+	}
+}
+
 func TestBulkIndexRecordsAndTheirMemory(t *testing.T) {
 	t.Parallel()
 	idx := newBulkIndex()
 	a, b := uuid.New(), uuid.New()
 	n, _ := matching.Normalize(matching.Record{NIK: "3201234567890001", FullName: "Siti Aminah", BirthDate: "1990-05-17"})
-	idx.learn(1, &n, a)
+	idx.learn(idx.slot(1), &n, a)
 	k, ok := idx.record(1)
 	if !ok || k.citizen != a || k.norm.Normalized().NIK != n.NIK || k.id != 1 {
 		t.Fatalf("record 1 = %+v %v", k, ok)
 	}
 	idx.setKey(matching.DigestOf("id:2"), []int64{2}, 1, false)
-	if _, ok := idx.record(2); ok || len(idx.known) != 2 {
+	if _, ok := idx.record(2); ok || idx.known.len() != 2 {
 		t.Fatal("a record only named by a posting reads as known")
 	}
-	idx.learn(2, &n, b)
-	if k, ok := idx.record(2); !ok || k.citizen != b || len(idx.known) != 2 {
-		t.Fatalf("record 2 once read = %+v %v (%d known)", k, ok, len(idx.known))
+	idx.learn(idx.slot(2), &n, b)
+	if k, ok := idx.record(2); !ok || k.citizen != b || idx.known.len() != 2 {
+		t.Fatalf("record 2 once read = %+v %v (%d known)", k, ok, idx.known.len())
 	}
 	before := idx.bytes
 	longer := n
 	longer.Email = "siti.aminah@example.org"
-	idx.learn(1, &longer, b) // a new version of the record, and its new citizen
+	idx.learn(idx.slot(1), &longer, b) // a new version of the record, and its new citizen
 	k, _ = idx.record(1)
-	if k.citizen != b || k.norm.Normalized().Email != longer.Email || len(idx.known) != 2 {
-		t.Fatalf("record 1 after its update = %+v (%d known)", k, len(idx.known))
+	if k.citizen != b || k.norm.Normalized().Email != longer.Email || idx.known.len() != 2 {
+		t.Fatalf("record 1 after its update = %+v (%d known)", k, idx.known.len())
 	}
 	if got, want := idx.bytes-before, int64(len(longer.Email)); got != want {
 		t.Errorf("the update changed the estimate by %d bytes, want %d", got, want)
@@ -160,12 +189,13 @@ func BenchmarkBulkIndexMemory(b *testing.B) {
 		idx := newBulkIndex()
 		for i := range norms {
 			id := int64(i + 1)
-			idx.learn(id, &norms[i], citizen)
+			s := idx.slot(id)
+			idx.learn(s, &norms[i], citizen)
 			for _, k := range keys[i] {
 				if _, ok := idx.key(k); !ok {
 					idx.setKey(k, nil, 0, false)
 				}
-				idx.addPosting(k, id, 100)
+				idx.addPosting(k, s, 100)
 			}
 		}
 		runtime.GC()
