@@ -102,14 +102,14 @@ func appendNormalizedJSON(b []byte, n *matching.Normalized) []byte {
 	return b
 }
 
-// explanationJSON encodes a link's explanation (NULL for none) as json.Marshal does, byte for
-// byte (TestExplanationEncodingIsEncodingJSONs), without its reflection: nearly every link a
-// load of a second source writes carries one. Most of the work left is formatting the numbers.
+// explanationJSON encodes a link's explanation (NULL for none) in its stored form, as
+// encoding/json writes storedExplanation, byte for byte (TestExplanationEncodingIsEncodingJSONs),
+// without its reflection: nearly every link a load of a second source writes carries one.
 func explanationJSON(c *matching.Comparison) (pqtype.NullRawMessage, error) {
 	if c == nil {
 		return pqtype.NullRawMessage{}, nil
 	}
-	o := jsonappend.Begin(make([]byte, 0, 768))
+	o := jsonappend.Begin(make([]byte, 0, 384))
 	o.Float("probability", c.Probability)
 	o.Float("weight", c.Weight)
 	o.Member("fields")
@@ -117,18 +117,17 @@ func explanationJSON(c *matching.Comparison) (pqtype.NullRawMessage, error) {
 		o.B = append(o.B, "null"...)
 	} else {
 		o.B = append(o.B, '[')
-		for i := range c.Fields {
+		for i, f := range c.Fields {
 			if i > 0 {
 				o.B = append(o.B, ',')
 			}
-			f := jsonappend.Begin(o.B)
-			f.Str("field", c.Fields[i].Field)
-			f.Str("level", c.Fields[i].Level)
-			f.Float("weight", c.Fields[i].Weight)
+			o.B = append(jsonappend.String(append(o.B, '['), f.Field), ',')
+			o.B = append(jsonappend.String(o.B, f.Level), ',')
 			var ok bool
-			if o.B, ok = f.End(); !ok {
+			if o.B, ok = jsonappend.Float(o.B, f.Weight); !ok {
 				return explanationByReflection(c)
 			}
+			o.B = append(o.B, ']')
 		}
 		o.B = append(o.B, ']')
 	}
@@ -141,8 +140,82 @@ func explanationJSON(c *matching.Comparison) (pqtype.NullRawMessage, error) {
 
 // explanationByReflection is encoding/json's answer, for what the encoder above refuses.
 func explanationByReflection(c *matching.Comparison) (pqtype.NullRawMessage, error) {
-	b, err := json.Marshal(c)
+	b, err := json.Marshal(storedExplanationOf(c))
 	return pqtype.NullRawMessage{RawMessage: b, Valid: err == nil}, err
+}
+
+// storedExplanation is how a link's explanation is kept: matching.Comparison with
+// each field's comparison an array [field, level, weight] instead of an object, which halves the
+// bytes of the explanation nearly every link of a second source's load carries. Links written
+// before keep the object form, read alike.
+type storedExplanation struct {
+	Probability float64       `json:"probability"`
+	Weight      float64       `json:"weight"`
+	Fields      []storedField `json:"fields"`
+}
+
+type storedField matching.FieldComparison
+
+func storedExplanationOf(c *matching.Comparison) storedExplanation {
+	st := storedExplanation{Probability: c.Probability, Weight: c.Weight}
+	if c.Fields != nil {
+		st.Fields = make([]storedField, len(c.Fields))
+		for i, f := range c.Fields {
+			st.Fields[i] = storedField(f)
+		}
+	}
+	return st
+}
+
+func (f storedField) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{f.Field, f.Level, f.Weight})
+}
+
+// UnmarshalJSON reads a field's comparison in either form.
+func (f *storedField) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] != '[' {
+		return json.Unmarshal(b, (*matching.FieldComparison)(f))
+	}
+	var parts []json.RawMessage
+	if err := json.Unmarshal(b, &parts); err != nil {
+		return err
+	}
+	if len(parts) != 3 {
+		return fmt.Errorf("a field's comparison has %d parts, want 3 (field, level, weight)", len(parts))
+	}
+	if err := json.Unmarshal(parts[0], &f.Field); err != nil {
+		return fmt.Errorf("a field's comparison: field: %w", err)
+	}
+	if err := json.Unmarshal(parts[1], &f.Level); err != nil {
+		return fmt.Errorf("a field's comparison: level: %w", err)
+	}
+	if err := json.Unmarshal(parts[2], &f.Weight); err != nil {
+		return fmt.Errorf("a field's comparison: weight: %w", err)
+	}
+	return nil
+}
+
+// decodeExplanation reads a stored explanation, in either form, into l (none when NULL).
+func decodeExplanation(raw pqtype.NullRawMessage, l *registry.Link) error {
+	if !raw.Valid {
+		return nil
+	}
+	var st *storedExplanation
+	if err := json.Unmarshal(raw.RawMessage, &st); err != nil {
+		return fmt.Errorf("decode link explanation: %w", err)
+	}
+	if st == nil {
+		return nil
+	}
+	c := &matching.Comparison{Probability: st.Probability, Weight: st.Weight}
+	if st.Fields != nil {
+		c.Fields = make([]matching.FieldComparison, len(st.Fields))
+		for i, f := range st.Fields {
+			c.Fields[i] = matching.FieldComparison(f)
+		}
+	}
+	l.Explanation = c
+	return nil
 }
 
 func (c codec) openNormalized(b []byte) (matching.Normalized, error) {

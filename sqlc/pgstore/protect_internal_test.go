@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sqlc-dev/pqtype"
+
 	"github.com/bangsa/registry/matching"
 	"github.com/bangsa/registry/registry"
 )
@@ -358,7 +360,8 @@ func BenchmarkDecodeNormalized(b *testing.B) {
 }
 
 // TestExplanationEncodingIsEncodingJSONs: a link's explanation is stored as encoding/json writes
-// it, refusals (a NaN weight) included.
+// its stored form, refusals (a NaN weight) included, and reads back as it was, as does one stored
+// in the object form links were written in before.
 func TestExplanationEncodingIsEncodingJSONs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	weight := func() float64 {
@@ -387,10 +390,46 @@ func TestExplanationEncodingIsEncodingJSONs(t *testing.T) {
 			}
 			continue
 		}
-		want, wantErr := json.Marshal(c)
+		want, wantErr := json.Marshal(storedExplanationOf(c))
 		if (err != nil) != (wantErr != nil) || (err == nil && !bytes.Equal(got.RawMessage, want)) || got.Valid != (err == nil) {
 			t.Fatalf("%+v encoded\n%s (%v)\nencoding/json gives\n%s (%v)", c, got.RawMessage, err, want, wantErr)
 		}
+		if err != nil {
+			continue
+		}
+		// Read back as encoding/json reads the object form (invalid UTF-8 replaced alike).
+		old, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var read *matching.Comparison
+		if err := json.Unmarshal(old, &read); err != nil {
+			t.Fatal(err)
+		}
+		for _, stored := range [][]byte{got.RawMessage, old} {
+			var l registry.Link
+			if err := decodeExplanation(pqtype.NullRawMessage{RawMessage: stored, Valid: true}, &l); err != nil {
+				t.Fatalf("%s: %v", stored, err)
+			}
+			if !reflect.DeepEqual(l.Explanation, read) {
+				t.Fatalf("%s read back as %+v, want %+v", stored, l.Explanation, read)
+			}
+		}
+	}
+	if got, _ := explanationJSON(&matching.Comparison{Probability: 0.5, Weight: 1,
+		Fields: []matching.FieldComparison{{Field: "nik", Level: "exact", Weight: 8.25}}}); string(got.RawMessage) !=
+		`{"probability":0.5,"weight":1,"fields":[["nik","exact",8.25]]}` {
+		t.Errorf("stored form %s", got.RawMessage)
+	}
+	for _, bad := range []string{`{"fields":[["nik","exact"]]}`, `{"fields":[[1,"exact",2]]}`, `{"fields":[["nik","exact","x"]]}`, `[]`} {
+		var l registry.Link
+		if err := decodeExplanation(pqtype.NullRawMessage{RawMessage: []byte(bad), Valid: true}, &l); err == nil {
+			t.Errorf("%s read without an error", bad)
+		}
+	}
+	var l registry.Link
+	if err := decodeExplanation(pqtype.NullRawMessage{RawMessage: []byte("null"), Valid: true}, &l); err != nil || l.Explanation != nil {
+		t.Errorf("a JSON null read as %+v, %v", l.Explanation, err)
 	}
 }
 

@@ -110,16 +110,6 @@ func (t *tx) ActiveLink(ctx context.Context, recordID int64) (registry.Link, err
 	return out, decodeExplanation(l.Explanation, &out)
 }
 
-func decodeExplanation(raw pqtype.NullRawMessage, l *registry.Link) error {
-	if !raw.Valid {
-		return nil
-	}
-	if err := json.Unmarshal(raw.RawMessage, &l.Explanation); err != nil {
-		return fmt.Errorf("decode link explanation: %w", err)
-	}
-	return nil
-}
-
 func (t *tx) InsertLink(ctx context.Context, l registry.Link) error {
 	expl, err := explanationJSON(l.Explanation)
 	if err != nil {
