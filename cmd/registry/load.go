@@ -31,6 +31,7 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	maxRejects := fs.Int("max-rejects", 0, "fail once more than this many rows are rejected (0: no limit)")
 	chunkRows := fs.Int("chunk-rows", registry.DefaultChunkRows, "input rows per transaction and checkpoint")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load to `FILE` (read it with go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a profile of the load's allocations to `FILE` at its end (go tool pprof -sample_index=alloc_space)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: registry load --source CODE [--max-rejects N] FILE... (CSV or NDJSON, gzip ok, - for stdin)")
 		fs.PrintDefaults()
@@ -66,6 +67,9 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memProfile != "" {
+		defer writeHeapProfile(*memProfile, stderr)
+	}
 	log := newLogger(stderr, slog.LevelWarn)
 	if os.Getenv("REGISTRY_LOG_LEVEL") == "debug" {
 		log = newLogger(stderr, slog.LevelDebug) // per-chunk phase timings
@@ -85,6 +89,21 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	return nil
+}
+
+// writeHeapProfile writes the allocation profile to path, reporting a failure on stderr: the load
+// itself is done by then.
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "registry: --memprofile: %v\n", err)
+	}
 }
 
 // maxRecordsPerKey is REGISTRY_MAX_RECORDS_PER_KEY: blocking keys held by more records than
