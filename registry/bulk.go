@@ -553,7 +553,12 @@ func (p *chunkPlan) lap(phase string) {
 // keys can make a candidate.
 func (p *chunkPlan) prepare(ctx context.Context) error {
 	l, idx := p.l, p.l.idx
-	refs := map[matching.Digest]int32{}
+	n := 0 // the keys rows hold or drop, counting each once a row: room for the chunk's keys
+	for i := range p.work {
+		n += len(p.work[i].keys) + len(p.work[i].oldKeys)
+	}
+	refs := make(map[matching.Digest]int32, n)
+	p.keys = make([]chunkKey, 0, n)
 	ref := func(k matching.Digest) int32 {
 		j, ok := refs[k]
 		if !ok {
