@@ -109,7 +109,7 @@ func explanationJSON(c *matching.Comparison) (pqtype.NullRawMessage, error) {
 	if c == nil {
 		return pqtype.NullRawMessage{}, nil
 	}
-	o := jsonappend.Begin(make([]byte, 0, 384))
+	o := jsonappend.Begin(make([]byte, 0, 512)) // about 400 bytes for eleven fields
 	o.Float("probability", c.Probability)
 	o.Float("weight", c.Weight)
 	o.Member("fields")
