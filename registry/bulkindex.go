@@ -15,10 +15,10 @@ import (
 // collector and for the scoring workers, which visit tens of millions of candidates a million
 // rows: keys are kept by their digests, as the store holds them (no string per key); a key's
 // postings are positions in known (a candidate is found without a map lookup), held in its entry
-// while there is one; records are packed (matching.Packed) in one slice. The maps hold no
-// pointers and are never traced; what is traced is one string a record and one slice a key
-// held by several records. Records are kept in pages, so that the index grows without copying
-// what it holds (at millions of records, slices doubling spent seconds moving them).
+// while there is one; records are packed (matching.Packed) and kept in pages, so that the index
+// grows without moving what it holds (at millions of records, a slice's growth copied seconds'
+// worth). The maps hold no pointers and are never traced; what is traced is one string a record
+// and one slice a key held by several records.
 type bulkIndex struct {
 	keys  map[matching.Digest]keyEntry
 	lists [][]int32 // postings of keys held by more than one record; lists[0] is never used

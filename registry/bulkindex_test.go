@@ -86,7 +86,7 @@ func TestBulkIndexKeysFollowTheirRecords(t *testing.T) {
 func TestPagesHoldWhatIsPushed(t *testing.T) {
 	t.Parallel()
 	var p pages[int64]
-	first := (*int64)(nil)
+	var first *int64
 	n := 3<<pageBits + 17
 	for i := range n {
 		if got := p.push(int64(i) * 3); got != int32(i) {

@@ -144,10 +144,10 @@ func explanationByReflection(c *matching.Comparison) (pqtype.NullRawMessage, err
 	return pqtype.NullRawMessage{RawMessage: b, Valid: err == nil}, err
 }
 
-// storedExplanation is how a link's explanation is kept: matching.Comparison with
-// each field's comparison an array [field, level, weight] instead of an object, which halves the
-// bytes of the explanation nearly every link of a second source's load carries. Links written
-// before keep the object form, read alike.
+// storedExplanation is how a link's explanation is kept: matching.Comparison with each field's
+// comparison an array [field, level, weight] instead of an object, which halves the bytes of the
+// explanation nearly every link of a second source's load carries. Links written before keep
+// the object form, read alike.
 type storedExplanation struct {
 	Probability float64       `json:"probability"`
 	Weight      float64       `json:"weight"`
