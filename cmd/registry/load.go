@@ -68,7 +68,7 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer pprof.StopCPUProfile()
 	}
 	if *memProfile != "" {
-		defer writeHeapProfile(*memProfile, stderr)
+		defer writeAllocsProfile(*memProfile, stderr)
 	}
 	log := newLogger(stderr, slog.LevelWarn)
 	if os.Getenv("REGISTRY_LOG_LEVEL") == "debug" {
@@ -91,9 +91,9 @@ func runLoad(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-// writeHeapProfile writes the allocation profile to path, reporting a failure on stderr: the load
+// writeAllocsProfile writes the allocation profile to path, reporting a failure on stderr: the load
 // itself is done by then.
-func writeHeapProfile(path string, stderr io.Writer) {
+func writeAllocsProfile(path string, stderr io.Writer) {
 	f, err := os.Create(path)
 	if err == nil {
 		err = pprof.Lookup("allocs").WriteTo(f, 0)

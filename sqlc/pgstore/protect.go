@@ -167,6 +167,18 @@ func storedExplanationOf(c *matching.Comparison) storedExplanation {
 	return st
 }
 
+// comparison is the explanation st stores, the inverse of storedExplanationOf.
+func (st *storedExplanation) comparison() *matching.Comparison {
+	c := &matching.Comparison{Probability: st.Probability, Weight: st.Weight}
+	if st.Fields != nil {
+		c.Fields = make([]matching.FieldComparison, len(st.Fields))
+		for i, f := range st.Fields {
+			c.Fields[i] = matching.FieldComparison(f)
+		}
+	}
+	return c
+}
+
 func (f storedField) MarshalJSON() ([]byte, error) {
 	return json.Marshal([]any{f.Field, f.Level, f.Weight})
 }
@@ -204,17 +216,9 @@ func decodeExplanation(raw pqtype.NullRawMessage, l *registry.Link) error {
 	if err := json.Unmarshal(raw.RawMessage, &st); err != nil {
 		return fmt.Errorf("decode link explanation: %w", err)
 	}
-	if st == nil {
-		return nil
+	if st != nil {
+		l.Explanation = st.comparison()
 	}
-	c := &matching.Comparison{Probability: st.Probability, Weight: st.Weight}
-	if st.Fields != nil {
-		c.Fields = make([]matching.FieldComparison, len(st.Fields))
-		for i, f := range st.Fields {
-			c.Fields[i] = matching.FieldComparison(f)
-		}
-	}
-	l.Explanation = c
 	return nil
 }
 
