@@ -23,8 +23,16 @@ func checkMayReach(t testing.TB, m *Model, a, b *Normalized, floors []float64) {
 	bd := boundsOf(m)
 	for _, floor := range floors {
 		checkRuledOut(t, m, a, b, floor)
-		if !bd.MayReach(a, b, floor) && s >= floor {
+		may := bd.MayReach(a, b, floor)
+		if !may && s >= floor {
 			t.Fatalf("model %s, floor %v: MayReach false, Score %v", m.Version, floor, s)
+		}
+		c, ok := bd.Compare(a, b, floor)
+		if ok != may {
+			t.Fatalf("model %s, floor %v: ScoreBounds.Compare reaches %v, MayReach %v", m.Version, floor, ok, may)
+		}
+		if want := m.Compare(*a, *b); ok && !sameComparison(c, want) {
+			t.Fatalf("model %s, floor %v: ScoreBounds.Compare\n%+v\nModel.Compare\n%+v", m.Version, floor, c, want)
 		}
 		below := bd.Below(&sa, &sb, floor)
 		if below && s >= floor {
@@ -259,4 +267,18 @@ func boundsOf(m *Model) *ScoreBounds {
 	}
 	bd, _ := boundsByModel.LoadOrStore(m, m.Bounds())
 	return bd.(*ScoreBounds)
+}
+
+// sameComparison reports whether two comparisons are the same bit for bit (NaN weights too).
+func sameComparison(a, b Comparison) bool {
+	same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
+	if !same(a.Weight, b.Weight) || !same(a.Probability, b.Probability) || len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	for i, f := range a.Fields {
+		if g := b.Fields[i]; f.Field != g.Field || f.Level != g.Level || !same(f.Weight, g.Weight) {
+			return false
+		}
+	}
+	return true
 }

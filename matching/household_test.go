@@ -2,6 +2,7 @@ package matching
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -161,5 +162,106 @@ func TestSmallSerialsOfOneDayAreDifferentRegistrations(t *testing.T) {
 	d := normT(t, Record{NIK: "3602041211870018", FullName: "Budi Santoso", BirthDate: "1987-11-12"})
 	if l := fieldOf(base.Compare(c, d), FieldNIK).Level; l != "edit1" {
 		t.Errorf("serials 0013 / 0018 compare at %q, want edit1", l)
+	}
+}
+
+// householdEvidenceByDefinition is householdEvidence as its doc comment states it: every subset
+// of the agreeing fields in chain order, each field after the first conditioned on the most
+// predictive earlier one of the subset.
+func householdEvidenceByDefinition(m *Model, ws *[maxFields]float64) {
+	const nh = len(householdFields)
+	var agree [nh]int
+	n := 0
+	for _, h := range householdChain {
+		if ws[householdFields[h]] > 0 {
+			agree[n] = h
+			n++
+		}
+	}
+	if n < 2 {
+		return
+	}
+	best := math.Inf(-1)
+	var keep, c [nh]float64
+	for mask := 1; mask < 1<<n; mask++ {
+		total, first := 0.0, true
+		for a := 0; a < n; a++ {
+			c[a] = 0
+			if mask&(1<<a) == 0 {
+				continue
+			}
+			k := agree[a]
+			w := ws[householdFields[k]]
+			if first {
+				c[a], first = w, false
+			} else {
+				cond := 0.0
+				for b := 0; b < a; b++ {
+					if mask&(1<<b) != 0 {
+						cond = math.Max(cond, m.householdDependence(k, agree[b]))
+					}
+				}
+				c[a] = m.householdResidual(k, w, cond)
+			}
+			total += c[a]
+		}
+		if total > best {
+			best, keep = total, c
+		}
+	}
+	for a := 0; a < n; a++ {
+		ws[householdFields[agree[a]]] = keep[a]
+	}
+}
+
+// TestHouseholdEvidenceIsItsDefinition checks householdEvidence, which takes each residual once
+// per pair of fields, against the definition bit for bit: under the default model, under
+// dependences drawn at random (ties, zeros, negatives and NaN among them) and over weights of
+// every sign.
+func TestHouseholdEvidenceIsItsDefinition(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 11))
+	models := []*Model{DefaultModel()}
+	for range 40 {
+		m := cloneModel(DefaultModel())
+		m.HouseholdDependence = make([][]float64, len(householdFields))
+		for k := range m.HouseholdDependence {
+			m.HouseholdDependence[k] = make([]float64, len(householdFields))
+			for j := range m.HouseholdDependence[k] {
+				d := rng.Float64()
+				switch rng.IntN(12) {
+				case 0:
+					d = 0
+				case 1:
+					d = -d
+				case 2:
+					d = 0.5 // ties between earlier fields
+				case 3:
+					d = math.NaN()
+				}
+				m.HouseholdDependence[k][j] = d
+			}
+		}
+		models = append(models, m)
+	}
+	for _, m := range models {
+		for range 2000 {
+			var ws [maxFields]float64
+			for i := range ws {
+				ws[i] = 12*rng.Float64() - 4
+				if rng.IntN(5) == 0 {
+					ws[i] = 0
+				}
+			}
+			var lv [maxFields]int
+			got, want := ws, ws
+			m.householdEvidence(&got, &lv)
+			householdEvidenceByDefinition(m, &want)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("field %d: %v, by definition %v (weights %v, dependence %v)", i, got[i], want[i], ws, m.HouseholdDependence)
+				}
+			}
+		}
 	}
 }

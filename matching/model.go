@@ -352,6 +352,16 @@ func compareStrings(a, b []string) int {
 // deterministic and safe for concurrent use.
 func (m *Model) Compare(a, b Normalized) Comparison {
 	x, y := ordered(&a, &b)
+	var rs [maxFields]cmpResult
+	for i := range fieldSpecs {
+		rs[i] = fieldSpecs[i].compare(x, y, m)
+	}
+	return m.comparison(x, y, &rs, nil)
+}
+
+// comparison is Compare's waterfall for the ordered pair x, y given its fields' comparisons rs;
+// levels, when not nil, holds the model's level weights (ScoreBounds.levels).
+func (m *Model) comparison(x, y *Normalized, rs *[maxFields]cmpResult, levels *[maxFields][]float64) Comparison {
 	c := Comparison{Weight: m.PriorWeight, Fields: make([]FieldComparison, len(fieldSpecs))}
 	veto := -1
 	var ws [maxFields]float64
@@ -359,8 +369,12 @@ func (m *Model) Compare(a, b Normalized) Comparison {
 	for i := range fieldSpecs {
 		spec := &fieldSpecs[i]
 		fp := m.fieldParams(i)
-		r := spec.compare(x, y, m)
-		w := m.fieldWeight(i, fp, nil, r, x, y)
+		r := rs[i]
+		var lw []float64
+		if levels != nil {
+			lw = levels[i]
+		}
+		w := m.fieldWeight(i, fp, lw, r, x, y)
 		level := "missing"
 		if r.level != levelMissing {
 			level = spec.levels[r.level]
@@ -493,6 +507,16 @@ func (m *Model) householdEvidence(ws *[maxFields]float64, lv *[maxFields]int) {
 	if n < 2 {
 		return
 	}
+	// A subset's condition for its a-th field is one of dep[a][b], so the residual for it,
+	// a logarithm, is taken once per pair of fields (res) rather than once per subset.
+	var dep, res [nh][nh]float64
+	for a := 1; a < n; a++ {
+		k := agree[a]
+		for b := 0; b < a; b++ {
+			dep[a][b] = m.householdDependence(k, agree[b])
+			res[a][b] = m.householdResidual(k, ws[householdFields[k]], dep[a][b])
+		}
+	}
 	best := math.Inf(-1)
 	var keep, c [nh]float64
 	for mask := 1; mask < 1<<n; mask++ {
@@ -510,10 +534,20 @@ func (m *Model) householdEvidence(ws *[maxFields]float64, lv *[maxFields]int) {
 				cond := 0.0
 				for b := 0; b < a; b++ {
 					if mask&(1<<b) != 0 {
-						cond = math.Max(cond, m.householdDependence(k, agree[b]))
+						cond = math.Max(cond, dep[a][b])
 					}
 				}
-				c[a] = m.householdResidual(k, w, cond)
+				from := -1
+				for b := 0; b < a && from < 0; b++ {
+					if mask&(1<<b) != 0 && dep[a][b] == cond {
+						from = b
+					}
+				}
+				if from >= 0 {
+					c[a] = res[a][from]
+				} else { // cond is 0 with every dependence below it, or NaN
+					c[a] = m.householdResidual(k, w, cond)
+				}
 			}
 			total += c[a]
 		}

@@ -919,14 +919,11 @@ func (p *chunkPlan) scoreRow(i int32, s *scratch) {
 		} else {
 			s.words = c.norm.Unpack(&s.norm, s.words)
 		}
-		// Only pairs reaching the threshold are kept: MayReach rules out most of the rest
-		// without comparing their expensive fields, and Compare decides on what it lets through
-		// (nearly all of which reach it when a load links to the registry's citizens).
-		if !bounds.MayReach(&r.norm, other, threshold) {
-			continue
-		}
-		comparison := model.Compare(r.norm, *other)
-		if comparison.Probability >= model.ReviewProbability {
+		// Only pairs reaching the threshold are kept: the bounds rule out most of the rest
+		// without comparing their expensive fields (MayReach), and Compare decides on what they
+		// let through (nearly all of which reach it when a load links to the registry's citizens).
+		comparison, ok := bounds.Compare(&r.norm, other, threshold)
+		if ok && comparison.Probability >= model.ReviewProbability {
 			r.cands = append(r.cands, bulkCand{id: c.id, cmp: comparison})
 		}
 	}
