@@ -216,6 +216,10 @@ func (c *Cluster) writeConfig(opts ClusterOptions) error {
 		"shared_buffers = '256MB'",
 		"maintenance_work_mem = '256MB'",
 		"max_wal_size = '4GB'",
+		// A bulk load writes WAL faster than the 8 MB of buffers PostgreSQL gives it by default
+		// (a 32nd of shared_buffers) drain: backends then write it out themselves, a few pages
+		// at a time (pg_stat_wal's wal_buffers_full).
+		"wal_buffers = '64MB'",
 		"checkpoint_timeout = '15min'",
 	}
 	if opts.Ephemeral {
