@@ -213,12 +213,16 @@ func (c *Cluster) writeConfig(opts ClusterOptions) error {
 		fmt.Sprintf("unix_socket_directories = '%s'", strings.ReplaceAll(c.socketDir(), "'", "''")),
 		"unix_socket_permissions = 0700",
 		"max_connections = 200",
-		"shared_buffers = '256MB'",
+		// The key table's index (blocking_keys, some 250 MB a million records) takes inserts at
+		// random places through a load: a buffer cache smaller than it reads and writes back a
+		// page for every few keys. Much larger (a quarter of the machine's memory) slowed a first
+		// load, each of its new pages landing in a buffer touched for the first time.
+		"shared_buffers = '1GB'",
 		"maintenance_work_mem = '256MB'",
 		"max_wal_size = '4GB'",
-		// A bulk load writes WAL faster than the 8 MB of buffers PostgreSQL gives it by default
-		// (a 32nd of shared_buffers) drain: backends then write it out themselves, a few pages
-		// at a time (pg_stat_wal's wal_buffers_full).
+		// A bulk load writes WAL faster than the 16 MB of buffers PostgreSQL gives it by default
+		// drain: backends then write it out themselves, a few pages at a time (pg_stat_wal's
+		// wal_buffers_full).
 		"wal_buffers = '64MB'",
 		"checkpoint_timeout = '15min'",
 	}
