@@ -210,7 +210,7 @@ func (q *Queries) BulkGoldens(ctx context.Context, ids []uuid.UUID) ([]BulkGolde
 const bulkIndexRecords = `-- name: BulkIndexRecords :many
 SELECT r.id, r.keys, l.citizen_id, r.normalized
 FROM source_records r
-LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL AND l.record_id > $1::bigint
 WHERE r.id > $1::bigint
 ORDER BY r.id
 LIMIT $2
@@ -229,7 +229,9 @@ type BulkIndexRecordsRow struct {
 }
 
 // The first records above a record ID as a loader's index holds them: blocking keys, and the
-// normalised form and citizen of those actively linked (a page of the whole registry).
+// normalised form and citizen of those actively linked (a page of the whole registry). The
+// bound on links' record ID is the one on the records': without it the planner merges the page
+// with the active links from the first, every page reading all the links before it.
 func (q *Queries) BulkIndexRecords(ctx context.Context, arg BulkIndexRecordsParams) ([]BulkIndexRecordsRow, error) {
 	rows, err := q.db.Query(ctx, bulkIndexRecords, arg.After, arg.Lim)
 	if err != nil {
