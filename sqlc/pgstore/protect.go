@@ -458,6 +458,11 @@ type jsonCursor struct {
 	i     int
 	ok    bool
 	first bool // no member of the object read yet
+	// doc is b as a string, made at the first string read: every string read is a part of it,
+	// one allocation a document instead of one a string (a load decodes a million golden
+	// records and a million normalised forms, each of a dozen or two strings, and drops them
+	// a chunk later).
+	doc string
 }
 
 func (c *jsonCursor) golden(st *storedGolden) bool {
@@ -478,8 +483,10 @@ func (c *jsonCursor) golden(st *storedGolden) bool {
 	}
 	c.lit(`,"groups":[`)
 	st.Groups = []goldenGroup{}
+	// The groups' fields share one array, of a person's fields at most in all but a rare record.
+	all := make(goldenFields, 0, len(registry.PersonFields))
 	for c.more(']', len(st.Groups)) {
-		g := goldenGroup{Fields: goldenFields{}}
+		g := goldenGroup{Fields: all[len(all):]}
 		c.lit(`{"from":`)
 		from := c.int()
 		g.From = int(from)
@@ -496,6 +503,9 @@ func (c *jsonCursor) golden(st *storedGolden) bool {
 			g.Fields = append(g.Fields, goldenField{name, c.str()})
 		}
 		c.lit("}")
+		if len(all)+len(g.Fields) <= cap(all) { // g's fields are all's next ones
+			all = all[:len(all)+len(g.Fields)]
+		}
 		st.Groups = append(st.Groups, g)
 	}
 	st.Rules = ""
@@ -619,13 +629,16 @@ func (c *jsonCursor) str() string {
 	for c.i < len(c.b) {
 		switch ch := c.b[c.i]; {
 		case ch == '"':
-			v := c.b[start:c.i]
+			end := c.i
 			c.i++
-			if !utf8.Valid(v) {
+			if !utf8.Valid(c.b[start:end]) {
 				c.ok = false
 				return ""
 			}
-			return string(v)
+			if c.doc == "" {
+				c.doc = string(c.b)
+			}
+			return c.doc[start:end]
 		case ch == '\\' || ch < 0x20:
 			c.ok = false
 			return ""
