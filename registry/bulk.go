@@ -650,6 +650,16 @@ func (p *chunkPlan) prepare(ctx context.Context) error {
 // recordsPage is how many records startIndex and meetOthers read per statement.
 const recordsPage = 50_000
 
+// indexReadsAhead is how many ranges of records startIndex reads at once.
+const indexReadsAhead = 2
+
+// indexSpan is the range of IDs startIndex reads per statement from a registry of about n
+// records: a sixteenth of them, so that a small registry's are read in ranges side by side too,
+// at least 64 and at most recordsPage.
+func indexSpan(n int64) int64 {
+	return min(max(n/16, 64), recordsPage)
+}
+
 // wholeRecordBytes is what a record of the registry takes in the index with its keys, about:
 // startIndex reads the whole registry only when that many bytes a record fit in half the index's
 // budget, leaving the rest for what the load adds (431 bytes measured on a 1M-record
@@ -672,53 +682,85 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 		return nil
 	}
 	idx, t0 := l.idx, time.Now()
-	// Each page is read while the one before is indexed, so that the database's work and the
-	// loader's overlap.
+	// The registry is read in ranges of IDs, two at once, and indexed range by range in order:
+	// the database's reading, the decoding of the rows and the indexing overlap. Each range's
+	// read waits for no other, where a page of the first records above the last one read waits
+	// for that one. Records committed meanwhile above last are read after, a page at a time.
 	ctx, cancel := context.WithCancel(ctx)
+	var reads sync.WaitGroup
+	defer reads.Wait()
 	defer cancel()
 	type page struct {
-		recs []IndexedRecord
-		err  error
+		recs  []IndexedRecord
+		forms []recordForm // of recs, made as they are read
+		err   error
 	}
-	pages := make(chan page, 1)
-	after := idx.seen
-	go func() {
+	read := func(after, through int64, limit int) page {
+		recs, err := l.bs.IndexRecords(ctx, after, through, limit)
+		forms := make([]recordForm, len(recs))
+		parallelFor(len(recs), func(i int) {
+			if recs[i].CitizenID != uuid.Nil {
+				forms[i] = formOf(&recs[i].Normalized)
+			}
+		})
+		return page{recs, forms, err}
+	}
+	start, span := idx.seen, indexSpan(last-idx.seen)
+	pages := make(chan chan page, indexReadsAhead-1)
+	reads.Go(func() {
 		defer close(pages)
-		for {
-			recs, err := l.bs.IndexRecords(ctx, after, recordsPage)
+		for after := start; after < last; after += span {
+			ch := make(chan page, 1)
 			select {
-			case pages <- page{recs, err}:
+			case pages <- ch:
 			case <-ctx.Done():
 				return
 			}
-			if err != nil || len(recs) < recordsPage {
-				return
-			}
-			after = recs[len(recs)-1].ID
+			through := min(after+span, last)
+			reads.Go(func() { ch <- read(after, through, int(span)) })
 		}
-	}()
-	for pg := range pages {
-		if pg.err != nil {
-			return fmt.Errorf("read the registry's records: %w", pg.err)
-		}
-		recs := pg.recs
-		for i := range recs {
-			r := &recs[i]
+	})
+	// index indexes a page's records, reporting whether the index outgrew its budget.
+	index := func(pg page) bool {
+		for i := range pg.recs {
+			r := &pg.recs[i]
 			s := idx.slot(r.ID)
 			if r.CitizenID != uuid.Nil {
-				idx.learn(s, &r.Normalized, r.CitizenID)
+				idx.learnForm(s, &pg.forms[i], r.CitizenID)
 			}
 			for _, k := range r.Keys {
 				idx.addPosting(k, s, l.keyLimit(k))
 			}
 			idx.seen = r.ID
 		}
-		if idx.full(budget) {
-			l.s.log.Info("bulk load index: the registry is larger than it seemed; reading its keys as chunks need them",
-				"load_id", l.job, "records", idx.known.len(), "index_mib", idx.bytes>>20)
-			l.idx = newBulkIndex()
-			return nil
+		return idx.full(budget)
+	}
+	full := false
+	for ch := range pages {
+		pg := <-ch
+		if pg.err != nil {
+			return fmt.Errorf("read the registry's records: %w", pg.err)
 		}
+		if full = index(pg); full {
+			break
+		}
+	}
+	for after := max(idx.seen, last); !full; {
+		pg := read(after, math.MaxInt64, recordsPage)
+		if pg.err != nil {
+			return fmt.Errorf("read the registry's records: %w", pg.err)
+		}
+		full = index(pg)
+		if len(pg.recs) < recordsPage {
+			break
+		}
+		after = pg.recs[len(pg.recs)-1].ID
+	}
+	if full {
+		l.s.log.Info("bulk load index: the registry is larger than it seemed; reading its keys as chunks need them",
+			"load_id", l.job, "records", idx.known.len(), "index_mib", idx.bytes>>20)
+		l.idx = newBulkIndex()
+		return nil
 	}
 	has, err := l.bs.SourceHasRecords(ctx, l.source, nil)
 	if err != nil {

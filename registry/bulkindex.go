@@ -206,11 +206,27 @@ func (idx *bulkIndex) record(id int64) (knownRecord, bool) {
 // learn records the normalised form and citizen of the record at slot s, replacing what the index
 // knew of it.
 func (idx *bulkIndex) learn(s int32, norm *matching.Normalized, citizen uuid.UUID) {
+	f := formOf(norm)
+	idx.learnForm(s, &f, citizen)
+}
+
+// recordForm is what the index keeps of a record's normalised form, made apart from the index
+// (formOf), so that many records' can be made at once.
+type recordForm struct {
+	norm   matching.Packed
+	sketch matching.Sketch
+}
+
+func formOf(norm *matching.Normalized) recordForm {
+	return recordForm{norm.Pack(), norm.Sketch()}
+}
+
+// learnForm is learn with the record's form made.
+func (idx *bulkIndex) learnForm(s int32, f *recordForm, citizen uuid.UUID) {
 	k := idx.known.at(s)
-	packed := norm.Pack()
-	idx.bytes += int64(len(packed) - len(k.norm))
-	k.norm, k.citizen = packed, citizen
-	*idx.sketches.at(s) = norm.Sketch()
+	idx.bytes += int64(len(f.norm) - len(k.norm))
+	k.norm, k.citizen = f.norm, citizen
+	*idx.sketches.at(s) = f.sketch
 }
 
 // full reports whether the index outgrew its memory budget.

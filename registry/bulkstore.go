@@ -65,9 +65,10 @@ type BulkStore interface {
 	MatchingRecords(ctx context.Context, ids []int64) ([]MatchingRecord, error)
 	// LastRecordID is the highest record ID in use (0 when the registry holds no record).
 	LastRecordID(ctx context.Context) (int64, error)
-	// IndexRecords returns the first limit records above after, ascending, with their blocking
-	// keys (and no citizen, nor normalised form, when a record has no active link).
-	IndexRecords(ctx context.Context, after int64, limit int) ([]IndexedRecord, error)
+	// IndexRecords returns the first limit records with IDs above after and at most through,
+	// ascending, with their blocking keys (and no citizen, nor normalised form, when a record has
+	// no active link).
+	IndexRecords(ctx context.Context, after, through int64, limit int) ([]IndexedRecord, error)
 	// RecordsAfter returns the IDs of the first limit records above after and outside skip
 	// (ascending, disjoint ranges), ascending.
 	RecordsAfter(ctx context.Context, after int64, skip []IDRange, limit int) ([]int64, error)

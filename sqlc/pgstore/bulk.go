@@ -301,8 +301,8 @@ func (b bulkStore) LastRecordID(ctx context.Context) (int64, error) {
 	return id, mapErr(err)
 }
 
-func (b bulkStore) IndexRecords(ctx context.Context, after int64, limit int) ([]registry.IndexedRecord, error) {
-	rows, err := b.s.q.BulkIndexRecords(ctx, dbsqlc.BulkIndexRecordsParams{After: after, Lim: int32(limit)})
+func (b bulkStore) IndexRecords(ctx context.Context, after, through int64, limit int) ([]registry.IndexedRecord, error) {
+	rows, err := b.s.q.BulkIndexRecords(ctx, dbsqlc.BulkIndexRecordsParams{After: after, Through: through, Lim: int32(limit)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -49,14 +49,15 @@ ORDER BY r.id
 LIMIT sqlc.arg(lim);
 
 -- name: BulkIndexRecords :many
--- The first records above a record ID as a loader's index holds them: blocking keys, and the
--- normalised form and citizen of those actively linked (a page of the whole registry). The
--- bound on links' record ID is the one on the records': without it the planner merges the page
--- with the active links from the first, every page reading all the links before it.
+-- The first records of a range of record IDs as a loader's index holds them: blocking keys, and
+-- the normalised form and citizen of those actively linked (a page of the whole registry). The
+-- bounds on links' record ID are the records': without them the planner merges the page with the
+-- active links from the first, every page reading all the links before it.
 SELECT r.id, r.keys, l.citizen_id, r.normalized
 FROM source_records r
-LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL AND l.record_id > sqlc.arg(after)::bigint
-WHERE r.id > sqlc.arg(after)::bigint
+LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+    AND l.record_id > sqlc.arg(after)::bigint AND l.record_id <= sqlc.arg(through)::bigint
+WHERE r.id > sqlc.arg(after)::bigint AND r.id <= sqlc.arg(through)::bigint
 ORDER BY r.id
 LIMIT sqlc.arg(lim);
 

@@ -210,15 +210,17 @@ func (q *Queries) BulkGoldens(ctx context.Context, ids []uuid.UUID) ([]BulkGolde
 const bulkIndexRecords = `-- name: BulkIndexRecords :many
 SELECT r.id, r.keys, l.citizen_id, r.normalized
 FROM source_records r
-LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL AND l.record_id > $1::bigint
-WHERE r.id > $1::bigint
+LEFT JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+    AND l.record_id > $1::bigint AND l.record_id <= $2::bigint
+WHERE r.id > $1::bigint AND r.id <= $2::bigint
 ORDER BY r.id
-LIMIT $2
+LIMIT $3
 `
 
 type BulkIndexRecordsParams struct {
-	After int64
-	Lim   int32
+	After   int64
+	Through int64
+	Lim     int32
 }
 
 type BulkIndexRecordsRow struct {
@@ -228,12 +230,12 @@ type BulkIndexRecordsRow struct {
 	Normalized []byte
 }
 
-// The first records above a record ID as a loader's index holds them: blocking keys, and the
-// normalised form and citizen of those actively linked (a page of the whole registry). The
-// bound on links' record ID is the one on the records': without it the planner merges the page
-// with the active links from the first, every page reading all the links before it.
+// The first records of a range of record IDs as a loader's index holds them: blocking keys, and
+// the normalised form and citizen of those actively linked (a page of the whole registry). The
+// bounds on links' record ID are the records': without them the planner merges the page with the
+// active links from the first, every page reading all the links before it.
 func (q *Queries) BulkIndexRecords(ctx context.Context, arg BulkIndexRecordsParams) ([]BulkIndexRecordsRow, error) {
-	rows, err := q.db.Query(ctx, bulkIndexRecords, arg.After, arg.Lim)
+	rows, err := q.db.Query(ctx, bulkIndexRecords, arg.After, arg.Through, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
