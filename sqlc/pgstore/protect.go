@@ -506,6 +506,7 @@ func (c *jsonCursor) golden(st *storedGolden) bool {
 		if len(all)+len(g.Fields) <= cap(all) { // g's fields are all's next ones
 			all = all[:len(all)+len(g.Fields)]
 		}
+		g.Fields = g.Fields[:len(g.Fields):len(g.Fields)] // an append to them cannot reach the next group's
 		st.Groups = append(st.Groups, g)
 	}
 	st.Rules = ""

@@ -9,10 +9,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 UPDATE links SET ended_at = now(), ended_by = $2 WHERE record_id = $1 AND ended_at IS NULL;
 
 -- name: LinksExport :many
--- Keyset pagination over active links, for exports that must not hold one huge result.
+-- Keyset pagination over active links, for exports that must not hold one huge result. Each
+-- record's link (at most one is active) is looked up as the records come in order: as a plain
+-- join, a registry whose tables a load has just filled and that has no statistics yet was
+-- planned as a scan of every active link, sorted, for each page (3.1 s against 20 ms a page
+-- of 10,000 at two million records).
 SELECT r.id, r.source, r.local_id, l.citizen_id
 FROM source_records r
-JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+CROSS JOIN LATERAL (
+    SELECT citizen_id FROM links WHERE record_id = r.id AND ended_at IS NULL LIMIT 1
+) l
 WHERE (r.source, r.local_id) > (sqlc.arg(after_source)::text, sqlc.arg(after_local_id)::text)
 ORDER BY r.source, r.local_id
 LIMIT sqlc.arg(page_size)::int;

@@ -88,7 +88,9 @@ func (q *Queries) LinkInsert(ctx context.Context, arg LinkInsertParams) error {
 const linksExport = `-- name: LinksExport :many
 SELECT r.id, r.source, r.local_id, l.citizen_id
 FROM source_records r
-JOIN links l ON l.record_id = r.id AND l.ended_at IS NULL
+CROSS JOIN LATERAL (
+    SELECT citizen_id FROM links WHERE record_id = r.id AND ended_at IS NULL LIMIT 1
+) l
 WHERE (r.source, r.local_id) > ($1::text, $2::text)
 ORDER BY r.source, r.local_id
 LIMIT $3::int
@@ -107,7 +109,11 @@ type LinksExportRow struct {
 	CitizenID uuid.UUID
 }
 
-// Keyset pagination over active links, for exports that must not hold one huge result.
+// Keyset pagination over active links, for exports that must not hold one huge result. Each
+// record's link (at most one is active) is looked up as the records come in order: as a plain
+// join, a registry whose tables a load has just filled and that has no statistics yet was
+// planned as a scan of every active link, sorted, for each page (3.1 s against 20 ms a page
+// of 10,000 at two million records).
 func (q *Queries) LinksExport(ctx context.Context, arg LinksExportParams) ([]LinksExportRow, error) {
 	rows, err := q.db.Query(ctx, linksExport, arg.AfterSource, arg.AfterLocalID, arg.PageSize)
 	if err != nil {
