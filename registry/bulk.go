@@ -105,6 +105,8 @@ type bulkLoader struct {
 	// maxIndexBytes bounds the index's memory; past it the index is dropped and rebuilt from
 	// the database as later chunks need it.
 	maxIndexBytes int64
+	// inputSize is the input's size in bytes, 0 when not known (LoadOptions.Size).
+	inputSize int64
 	// indexStarted is set once the index was given its start (startIndex), at the first chunk
 	// with rows to match.
 	indexStarted bool
@@ -373,7 +375,7 @@ func (l *bulkLoader) compute(ctx context.Context, ch *rawChunk, done *[]committe
 	}
 	plan.lap("classify")
 	if !l.indexStarted && len(work) > 0 {
-		if err := l.startIndex(ctx); err != nil {
+		if err := l.startIndex(ctx, ch); err != nil {
 			return nil, LoadSummary{}, err
 		}
 	}
@@ -660,24 +662,24 @@ func indexSpan(n int64) int64 {
 	return min(max(n/16, 64), recordsPage)
 }
 
-// wholeRecordBytes is what a record of the registry takes in the index with its keys, about:
-// startIndex reads the whole registry only when that many bytes a record fit in half the index's
-// budget, leaving the rest for what the load adds (431 bytes measured on a 1M-record
-// civil-registry file, docs/benchmarks.md).
-const wholeRecordBytes = 512
+// wholeRecordBytes is what a record takes in the index with its keys, about, in the index's own
+// estimate (bulkIndex.bytes): 431 bytes measured on a 1M-record civil-registry file, 406 at the
+// end of a second source's million against 3M records (docs/benchmarks.md).
+const wholeRecordBytes = 448
 
-// startIndex gives the empty index its start. When the registry's records fit in half the
-// index's memory budget it reads them all, so that the index is whole: no key of any row then
-// needs looking up in the database (an empty registry is the simplest case). Otherwise keys are
-// read as chunks need them (prepare). Either way decisions are the same: a key's records are
-// counted towards its cap exactly, unlinked records included.
-func (l *bulkLoader) startIndex(ctx context.Context) error {
+// startIndex gives the empty index its start, at the first chunk with rows to match (ch). When
+// the registry's records fit in the index's memory budget beside the records the load will add
+// it reads them all, so that the index is whole: no key of any row then needs looking up in the
+// database (an empty registry is the simplest case). Otherwise keys are read as chunks need them
+// (prepare). Either way decisions are the same: a key's records are counted towards its cap
+// exactly, unlinked records included.
+func (l *bulkLoader) startIndex(ctx context.Context, ch *rawChunk) error {
 	l.indexStarted = true
 	last, err := l.bs.LastRecordID(ctx)
 	if err != nil {
 		return fmt.Errorf("read the registry's size: %w", err)
 	}
-	budget := l.maxIndexBytes / 2
+	budget := l.registryBudget(ch)
 	if last*wholeRecordBytes > budget {
 		return nil
 	}
@@ -770,6 +772,20 @@ func (l *bulkLoader) startIndex(ctx context.Context) error {
 	l.s.log.Debug("bulk load index holds the whole registry", "load_id", l.job, "records", idx.known.len(),
 		"keys", len(idx.keys), "index_mib", idx.bytes>>20, "ms", time.Since(t0).Milliseconds())
 	return nil
+}
+
+// registryBudget is how much of the index's memory budget the registry's records may take for
+// the index to hold them all, the rest being for the load's own: half the budget, or more when
+// the input's size is known and its rows (those read so far by their bytes, ch, scaled to the
+// whole input) leave more. A load that adds more than was left grows the index past its budget,
+// which then starts again from the database (push): the same decisions, more time.
+func (l *bulkLoader) registryBudget(ch *rawChunk) int64 {
+	half := l.maxIndexBytes / 2
+	if l.inputSize <= 0 || ch.bytesThrough <= 0 || ch.rowsThrough <= 0 {
+		return half
+	}
+	rows := int64(float64(l.inputSize) / float64(ch.bytesThrough) * float64(ch.rowsThrough))
+	return max(half, l.maxIndexBytes-rows*wholeRecordBytes)
 }
 
 // meetOthers brings into a whole index the records that were added since it last looked and

@@ -240,3 +240,29 @@ func TestSlotSetHoldsEachSlotOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryBudget: the registry is read whole when it fits beside the load's rows, estimated
+// from the input's size, and in half the index's budget when the size is not known or the
+// load alone would take more than half.
+func TestRegistryBudget(t *testing.T) {
+	t.Parallel()
+	const budget = 1 << 30
+	l := &bulkLoader{maxIndexBytes: budget}
+	read := &rawChunk{rowsThrough: 25_000, bytesThrough: 25_000 * 200} // 200 bytes a row
+	for _, tc := range []struct {
+		name string
+		size int64
+		ch   *rawChunk
+		want int64
+	}{
+		{"size not known", 0, read, budget / 2},
+		{"nothing read yet", 100 << 20, &rawChunk{}, budget / 2},
+		{"a small load leaves the registry more than half", 200 * 100_000, read, budget - 100_000*wholeRecordBytes},
+		{"a load as large as the budget leaves half", 200 * 10_000_000, read, budget / 2},
+	} {
+		l.inputSize = tc.size
+		if got := l.registryBudget(tc.ch); got != tc.want {
+			t.Errorf("%s: registryBudget = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

@@ -296,7 +296,7 @@ func (run *loadRun) run(ctx context.Context, r io.Reader) (LoadSummary, error) {
 	}
 	loader := &bulkLoader{
 		s: s, bs: run.bs, model: model, bounds: model.Bounds(), source: run.source, actor: run.opts.Actor, job: run.job.ID,
-		storeRejects: run.job.Kind == LoadKindUpload, maxPerKey: s.maxCan, idx: newBulkIndex(), maxIndexBytes: run.opts.MaxIndexBytes,
+		storeRejects: run.job.Kind == LoadKindUpload, maxPerKey: s.maxCan, idx: newBulkIndex(), maxIndexBytes: run.opts.MaxIndexBytes, inputSize: run.opts.Size,
 		reviews: map[int64]Review{}, joined: map[uuid.UUID]bool{},
 	}
 
