@@ -712,14 +712,14 @@ func (l *bulkLoader) startIndex(ctx context.Context, ch *rawChunk) error {
 	reads.Go(func() {
 		defer close(pages)
 		for after := start; after < last; after += span {
-			ch := make(chan page, 1)
+			res := make(chan page, 1)
 			select {
-			case pages <- ch:
+			case pages <- res:
 			case <-ctx.Done():
 				return
 			}
 			through := min(after+span, last)
-			reads.Go(func() { ch <- read(after, through, int(span)) })
+			reads.Go(func() { res <- read(after, through, int(span)) })
 		}
 	})
 	// index indexes a page's records, reporting whether the index outgrew its budget.
@@ -738,8 +738,8 @@ func (l *bulkLoader) startIndex(ctx context.Context, ch *rawChunk) error {
 		return idx.full(budget)
 	}
 	full := false
-	for ch := range pages {
-		pg := <-ch
+	for res := range pages {
+		pg := <-res
 		if pg.err != nil {
 			return fmt.Errorf("read the registry's records: %w", pg.err)
 		}
