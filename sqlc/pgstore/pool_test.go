@@ -56,3 +56,32 @@ func TestConfigurePool(t *testing.T) {
 		t.Errorf("uuid array: got %v, want %v", gotIDs, ids)
 	}
 }
+
+// A configured pool does not compile queries unless its URL asks for it.
+func TestConfigurePoolJIT(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	for _, tc := range []struct{ url, want string }{
+		{url, "off"},
+		{url + " jit=on", "on"},
+	} {
+		cfg, err := pgxpool.ParseConfig(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pgstore.ConfigurePool(cfg)
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = pool.QueryRow(ctx, "SHOW jit").Scan(&got)
+		pool.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: jit is %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
