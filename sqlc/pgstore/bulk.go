@@ -246,10 +246,9 @@ func (b bulkStore) KeyPostings(ctx context.Context, keys []matching.Digest, limi
 	}
 	slices.SortFunc(order, func(i, j int) int { return cmp.Compare(int64(keys[i]), int64(keys[j])) })
 	out := make(map[matching.Digest][]int64, len(keys))
-	for start := 0; start < len(keys); start += maxArray {
-		end := min(start+maxArray, len(keys))
-		part, lims := make([]int64, end-start), make([]int32, end-start)
-		for i, o := range order[start:end] {
+	for pos := range chunked(order) {
+		part, lims := make([]int64, len(pos)), make([]int32, len(pos))
+		for i, o := range pos {
 			part[i], lims[i] = int64(keys[o]), int32(limits[o])
 		}
 		rows, err := b.s.q.BulkKeyPostings(ctx, dbsqlc.BulkKeyPostingsParams{Keys: part, Limits: lims})

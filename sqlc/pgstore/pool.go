@@ -16,7 +16,7 @@ import (
 //   - Queries are not compiled to machine code (jit off) unless the database URL asks for it.
 //     The store's statements are index lookups and set-wise writes, done in milliseconds; the
 //     planner's estimates for a chunk's arrays of 25,000 IDs crossed the compiling threshold,
-//     and a bulk load spent 0.6 s compiling a query that ran for a quarter of that.
+//     and a bulk load spent 0.62 s compiling a query whose runs took 0.26 s.
 func ConfigurePool(cfg *pgxpool.Config) {
 	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
 		cfg.ConnConfig.RuntimeParams["jit"] = "off"
